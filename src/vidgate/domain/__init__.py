@@ -1,0 +1,1 @@
+"""Pure domain: job states, the canonical request, the catalogue, pricing, errors. No I/O."""

@@ -1,0 +1,1 @@
+"""Media work with PyAV and Pillow: encoding, probing, previews, input images."""
