@@ -7,7 +7,7 @@ the pricing and the sandbox engine can read it without I/O.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -110,7 +110,7 @@ class Catalogue:
     def __init__(self, models: Iterable[ModelSpec]) -> None:
         self._models: dict[str, ModelSpec] = {m.id: m for m in models}
 
-    def __iter__(self) -> Iterable[ModelSpec]:  # type: ignore[override]
+    def __iter__(self) -> Iterator[ModelSpec]:
         return iter(self._models.values())
 
     def __len__(self) -> int:

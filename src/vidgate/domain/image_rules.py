@@ -42,7 +42,9 @@ def _problems(rule: ImageRule, f: ImageFacts) -> list[str]:
             f"image is {f.width}x{f.height}; each side must be at least {rule.min_side} px"
         )
     if rule.max_side is not None and long > rule.max_side:
-        problems.append(f"image is {f.width}x{f.height}; each side must be at most {rule.max_side} px")
+        problems.append(
+            f"image is {f.width}x{f.height}; each side must be at most {rule.max_side} px"
+        )
     aspect = f.width / f.height
     if not _aspect_ok(rule, aspect):
         problems.append(

@@ -68,6 +68,19 @@ class VideoResult:
 
 
 @dataclass(frozen=True, slots=True)
+class StoredImage:
+    """An input image kept in the blob store for the engine to read."""
+
+    field: str
+    role: str
+    blob_key: str
+    mime: str
+    width: int
+    height: int
+    source_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class JobError:
     name: str
     message: str
@@ -84,10 +97,10 @@ class Job:
     params: dict[str, Any]
     shape: VideoShape
     price: int
+    deployment: str
     created_at: float
     updated_at: float
     seed: int | None = None
-    deployment: str | None = None
     started_at: float | None = None
     finished_at: float | None = None
     error: JobError | None = None
@@ -99,6 +112,7 @@ class Job:
     refunded: bool = False
     callback_url: str | None = None
     remixed_from: str | None = None
+    inputs: tuple[StoredImage, ...] = ()
 
     @property
     def credits_used(self) -> int:

@@ -86,7 +86,10 @@ def _kling_image_params(*, tail: bool, masks: bool) -> dict[str, Param]:
     if masks:
         params["static_mask_url"] = Param("string", image=KLING_MASK, image_role="mask")
         params["dynamic_masks"] = Param(
-            "array", schema=DynamicMasks, image=KLING_MASK, image_role="mask",
+            "array",
+            schema=DynamicMasks,
+            image=KLING_MASK,
+            image_role="mask",
             item_image_field="mask_url",
         )
     return params
@@ -170,13 +173,23 @@ def _minimax(model_id: str, description: str) -> ModelSpec:
     )
 
 
-def _runway(model_id: str, *, max_prompt: int, ratios: dict[str, tuple[int, int]],
-            tail: bool) -> ModelSpec:
+def _runway(
+    model_id: str, *, max_prompt: int, ratios: dict[str, tuple[int, int]], tail: bool
+) -> ModelSpec:
     params = {
-        "prompt": Param("string", max_length=max_prompt, utf16_length=True, non_empty=True,
-                        note="non-empty, length counted in UTF-16 code units"),
-        "image_url": Param("string", image=RUNWAY_IMAGE, image_role="first_frame",
-                           note="an https URL or a data URI holding the encoded first frame"),
+        "prompt": Param(
+            "string",
+            max_length=max_prompt,
+            utf16_length=True,
+            non_empty=True,
+            note="non-empty, length counted in UTF-16 code units",
+        ),
+        "image_url": Param(
+            "string",
+            image=RUNWAY_IMAGE,
+            image_role="first_frame",
+            note="an https URL or a data URI holding the encoded first frame",
+        ),
         "duration": Param("number", enum=(5, 10), default=10),
         "ratio": Param("string", enum=tuple(ratios), default="16:9"),
         "seed": Param("integer", minimum=0, maximum=4294967295),
@@ -209,8 +222,9 @@ def _veo(model_id: str, kind: Kind) -> ModelSpec:
         "duration": Param("string", enum=("5", "6", "7", "8"), default="5"),
     }
     if i2v:
-        params["image_url"] = Param("string", image=VEO_IMAGE, image_role="first_frame",
-                                    note="720p or larger recommended")
+        params["image_url"] = Param(
+            "string", image=VEO_IMAGE, image_role="first_frame", note="720p or larger recommended"
+        )
     return ModelSpec(
         id=model_id,
         developer="Google",

@@ -53,4 +53,4 @@ def fit_short_side(size: tuple[int, int], short_side: int) -> tuple[int, int]:
 
 
 def _even(value: float) -> int:
-    return max(2, int(round(value / 2)) * 2)
+    return max(2, round(value / 2) * 2)

@@ -8,7 +8,7 @@ enforces types, enums, ranges and lengths. Pydantic's errors are turned into
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cache
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -56,7 +56,7 @@ def validate_params(
 
 
 def allowed_fields(spec: ModelSpec, *, unified: bool = False) -> list[str]:
-    names = ["model", *spec.params]
+    names: list[str] = ["model", *spec.params]
     if unified:
         names += list(spec.unified_aliases)
     return names
@@ -66,8 +66,14 @@ def describe(param: Param) -> str:
     """What a parameter accepts, in words, for error messages and the catalogue listing."""
     if param.enum is not None:
         return "one of " + ", ".join(repr(v) for v in param.enum)
-    kind = {"integer": "an integer", "number": "a number", "boolean": "true or false",
-            "string": "a string", "object": "an object", "array": "an array"}[param.type]
+    kind = {
+        "integer": "an integer",
+        "number": "a number",
+        "boolean": "true or false",
+        "string": "a string",
+        "object": "an object",
+        "array": "an array",
+    }[param.type]
     if param.minimum is not None and param.maximum is not None:
         return f"{kind} between {_num(param.minimum)} and {_num(param.maximum)}"
     if param.max_length is not None:
@@ -104,7 +110,7 @@ def _resolve_aliases(spec: ModelSpec, params: dict[str, Any]) -> dict[str, Any]:
     return params
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator(spec: ModelSpec) -> type[BaseModel]:
     fields: dict[str, Any] = {}
     for name, param in spec.params.items():
@@ -114,7 +120,7 @@ def _validator(spec: ModelSpec) -> type[BaseModel]:
         else:
             fields[name] = (annotation | None, None)
     slug = "".join(c if c.isalnum() else "_" for c in spec.id)
-    return create_model(  # type: ignore[call-overload,no-any-return]
+    return create_model(
         f"Request_{slug}",
         __config__=ConfigDict(extra="forbid", str_strip_whitespace=False),
         **fields,
@@ -125,7 +131,7 @@ def _annotation(param: Param) -> Any:
     if param.schema is not None:
         return param.schema
     if param.enum is not None:
-        return Annotated[Literal[param.enum], BeforeValidator(_coerce_to(param))]  # type: ignore[valid-type]
+        return Annotated[Literal[param.enum], BeforeValidator(_coerce_to(param))]
     base = _BASE_TYPES[param.type]
     constraints: dict[str, Any] = {}
     if param.minimum is not None:
@@ -181,9 +187,11 @@ def _to_invalid_request(spec: ModelSpec, exc: ValidationError, *, unified: bool)
     first = errors[0]
     field = _field_path(first)
     top = spec.params.get(str(first["loc"][0])) if first["loc"] else None
-    allowed = list(top.enum) if top is not None and top.enum is not None else None
+    allowed: list[object] | None = (
+        list(top.enum) if top is not None and top.enum is not None else None
+    )
     if first["type"] == "extra_forbidden":
-        allowed = allowed_fields(spec, unified=unified)
+        allowed = [*allowed_fields(spec, unified=unified)]
     return InvalidRequest("; ".join(messages), field=field, allowed=allowed)
 
 

@@ -28,8 +28,9 @@ class PollPolicy:
     max_errors: int = 8
     submit_attempts: int = 3
 
-    def next_wait(self, *, errors: int = 0, retry_after: float | None = None,
-                  rng: random.Random | None = None) -> float:
+    def next_wait(
+        self, *, errors: int = 0, retry_after: float | None = None, rng: random.Random | None = None
+    ) -> float:
         base = max(self.interval, self.min_interval)
         if errors:
             base = min(base * self.backoff**errors, self.max_backoff)

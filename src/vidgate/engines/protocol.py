@@ -19,6 +19,7 @@ from vidgate.domain.jobs import VideoShape
 from vidgate.domain.routing import Deployment
 
 __all__ = [
+    "Closable",
     "Deployment",
     "Engine",
     "EngineContext",
@@ -112,6 +113,13 @@ class EngineContext(Protocol):
         self, phase: PublicPhase, progress: int | None = None, vendor_status: str | None = None
     ) -> None:
         """Tell pollers where the job is; cheap when nothing changed."""
+
+
+@runtime_checkable
+class Closable(Protocol):
+    """Engines holding resources (child processes, connections) release them here."""
+
+    async def close(self) -> None: ...
 
 
 @runtime_checkable

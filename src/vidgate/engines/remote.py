@@ -134,7 +134,9 @@ class RemoteTaskEngine(ABC):
                 if attempt == self.policy.submit_attempts:
                     await ctx.save_upstream(None)
                     raise
-                await self._sleep(self.policy.next_wait(errors=attempt, retry_after=exc.retry_after))
+                await self._sleep(
+                    self.policy.next_wait(errors=attempt, retry_after=exc.retry_after)
+                )
             except UpstreamLost:
                 raise
             except GenerationError:

@@ -41,7 +41,9 @@ def write_mp4(
         stream.height = height
         stream.pix_fmt = "yuv420p"
         stream.codec_context.thread_count = 1
-        stream.options = {"crf": str(crf), "preset": preset}
+        # MB-tree reads uninitialised memory on tiny frames (<= 64 px), which makes the
+        # output differ run to run; without it, the same frames give the same bytes.
+        stream.options = {"crf": str(crf), "preset": preset, "x264-params": "mbtree=0"}
         for array in frames:
             frame = av.VideoFrame.from_ndarray(array, format=frame_format)
             container.mux(stream.encode(frame))

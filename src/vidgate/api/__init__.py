@@ -1,0 +1,1 @@
+"""The HTTP layer: an app factory and one folder per dialect."""

@@ -1,0 +1,1 @@
+"""Admin routes: keys, credits, ledgers."""

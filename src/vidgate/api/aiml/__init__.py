@@ -1,0 +1,1 @@
+"""The AIML dialect: the seed's /v2 endpoints."""

@@ -1,0 +1,43 @@
+"""The FastAPI app factory: one include per dialect."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
+from fastapi import FastAPI
+
+from vidgate import __version__
+from vidgate.api import files, ops
+from vidgate.api.admin import routes as admin_routes
+from vidgate.api.aiml import routes as aiml_routes
+from vidgate.api.context import ApiContext
+from vidgate.api.errors import ErrorRenderers, install_error_handlers
+from vidgate.api.limits import BodySizeLimit
+
+Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+
+
+def create_app(
+    context: ApiContext | None, *, max_request_bytes: int, lifespan: Lifespan | None = None
+) -> FastAPI:
+    app = FastAPI(
+        title="vidgate",
+        version=__version__,
+        description="Self-hosted video-generation API",
+        lifespan=lifespan or _no_lifespan,
+    )
+    app.state.vidgate = context
+    renderers = ErrorRenderers()
+    install_error_handlers(app, renderers)
+    app.include_router(aiml_routes.router, tags=["AIML dialect"])
+    app.include_router(admin_routes.router, tags=["admin"])
+    app.include_router(files.router, tags=["files"])
+    app.include_router(ops.router, tags=["operations"])
+    app.add_middleware(BodySizeLimit, max_bytes=max_request_bytes)
+    return app
+
+
+@asynccontextmanager
+async def _no_lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield

@@ -1,0 +1,1 @@
+"""Object storage for outputs, previews and input images (local disk, S3)."""

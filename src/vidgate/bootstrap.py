@@ -1,0 +1,246 @@
+"""The one place that builds concrete store, blobs, engines and services from Settings."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import httpx
+from fastapi import FastAPI
+
+from vidgate.api.app import create_app
+from vidgate.api.context import ApiContext
+from vidgate.blobs.local import LocalBlobStore
+from vidgate.blobs.protocol import BlobStore
+from vidgate.config import Settings, load_prices, load_routing
+from vidgate.domain.catalogue import Catalogue
+from vidgate.domain.routing import Deployment, RoutingTable
+from vidgate.domain.seed_catalogue import seed_catalogue
+from vidgate.domain.signing import UrlSigner
+from vidgate.engines.diffusers import DiffusersEngine
+from vidgate.engines.protocol import Closable, Engine, Readiness
+from vidgate.engines.sandbox import SandboxEngine
+from vidgate.net.fetch import PublicFetcher
+from vidgate.services.generations import Generations
+from vidgate.services.inputs import InputImages
+from vidgate.services.keys import IssuedKey, Keys
+from vidgate.services.urls import FileUrls
+from vidgate.store.migrate import migrate
+from vidgate.store.sql import SqlStore
+from vidgate.store.sql.connections import Connections, connect
+from vidgate.worker.execution import JobRunner
+from vidgate.worker.outputs import OutputIngest
+from vidgate.worker.runner import Worker, WorkerConfig, new_owner_id
+
+log = logging.getLogger("vidgate")
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    connections: Connections
+    store: SqlStore
+    blobs: BlobStore
+    catalogue: Catalogue
+    routing: RoutingTable
+    engines: dict[str, Engine]
+    http: httpx.AsyncClient
+    fetcher: PublicFetcher
+    keys: Keys
+    generations: Generations
+    urls: FileUrls
+    worker: Worker | None
+
+    def api_context(self) -> ApiContext:
+        return ApiContext(
+            keys=self.keys,
+            generations=self.generations,
+            urls=self.urls,
+            blobs=self.blobs,
+            readiness_checks={"database": self.store.ping, "storage": self.blobs.ping},
+        )
+
+
+def readiness_check(
+    routing: RoutingTable, engines: dict[str, Engine]
+) -> Callable[[Deployment], Readiness]:
+    def check(deployment: Deployment) -> Readiness:
+        engine = engines.get(deployment.engine)
+        if engine is None:
+            return Readiness(False, f"engine {deployment.engine!r} is not available")
+        return engine.readiness(deployment)
+
+    return check
+
+
+def build_engines(settings: Settings, http: httpx.AsyncClient) -> dict[str, Engine]:
+    """One line per engine."""
+    engines: dict[str, Engine] = {
+        "sandbox": SandboxEngine(
+            queue_seconds=settings.sandbox_queue_seconds,
+            run_seconds=settings.sandbox_run_seconds,
+            failure_rate=settings.sandbox_failure_rate,
+        ),
+        "diffusers": DiffusersEngine(
+            device=settings.local_device,
+            cpu_offload=settings.local_cpu_offload,
+            vae_tiling=settings.local_vae_tiling,
+            compile=settings.local_compile,
+            offload_text_encoder=settings.local_offload_text_encoder,
+        ),
+    }
+    return engines
+
+
+def build_blobs(settings: Settings) -> BlobStore:
+    return LocalBlobStore(settings.blobs_dir)
+
+
+async def prepare_database(settings: Settings) -> list[IssuedKey]:
+    """Migrate and create the first keys on an empty database."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    connections = connect(settings.resolved_database_url)
+    try:
+        await migrate(connections)
+        if not settings.bootstrap_keys:
+            return []
+        return await Keys(SqlStore(connections)).bootstrap()
+    finally:
+        await connections.dispose()
+
+
+async def open_runtime(settings: Settings, *, with_worker: bool) -> Runtime:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    connections = connect(settings.resolved_database_url)
+    store = SqlStore(connections)
+    blobs = build_blobs(settings)
+    catalogue = seed_catalogue()
+    routing = load_routing(settings)
+    http = httpx.AsyncClient(timeout=httpx.Timeout(60.0, connect=10.0))
+    fetcher = PublicFetcher(
+        timeout=settings.image_fetch_timeout,
+        max_bytes=settings.image_max_bytes,
+        allowed_hosts=settings.allowed_fetch_hosts,
+    )
+    engines = build_engines(settings, http)
+    worker = (
+        build_worker(settings, store, blobs, engines, catalogue, routing, http)
+        if with_worker
+        else None
+    )
+    generations = Generations(
+        store=store,
+        blobs=blobs,
+        catalogue=catalogue,
+        routing=routing,
+        readiness=readiness_check(routing, engines),
+        inputs=InputImages(blobs, fetcher),
+        prices=load_prices(settings),
+        on_submitted=(lambda job: worker.wake()) if worker else (lambda job: None),
+        on_cancel_requested=worker.cancel_soon if worker else (lambda job_id: None),
+    )
+    secret = await _signing_secret(settings, store)
+    return Runtime(
+        settings=settings,
+        connections=connections,
+        store=store,
+        blobs=blobs,
+        catalogue=catalogue,
+        routing=routing,
+        engines=engines,
+        http=http,
+        fetcher=fetcher,
+        keys=Keys(store, cache_seconds=settings.auth_cache_seconds),
+        generations=generations,
+        urls=FileUrls(
+            UrlSigner(secret),
+            public_url=settings.resolved_public_url,
+            ttl_seconds=settings.url_ttl_seconds,
+        ),
+        worker=worker,
+    )
+
+
+def build_worker(
+    settings: Settings,
+    store: SqlStore,
+    blobs: BlobStore,
+    engines: dict[str, Engine],
+    catalogue: Catalogue,
+    routing: RoutingTable,
+    http: httpx.AsyncClient,
+) -> Worker:
+    workdir = settings.data_dir / "work"
+    workdir.mkdir(parents=True, exist_ok=True)
+    owner = new_owner_id()
+    runner = JobRunner(
+        store=store,
+        blobs=blobs,
+        engines=engines,
+        catalogue=catalogue,
+        routing=routing,
+        ingest=OutputIngest(
+            blobs,
+            http,
+            max_bytes=settings.output_max_bytes,
+            timeout=settings.output_download_timeout,
+        ),
+        owner=owner,
+        job_timeout=settings.job_timeout_seconds,
+        workdir_root=workdir,
+    )
+    return Worker(
+        store=store,
+        engines=engines,
+        routing=routing,
+        runner=runner,
+        owner=owner,
+        config=WorkerConfig(
+            lease_seconds=settings.lease_seconds,
+            max_attempts=settings.max_attempts,
+            claim_interval=settings.claim_interval_seconds,
+            engines=settings.worker_engine_names,
+            sandbox_slots=settings.worker_slots,
+        ),
+    )
+
+
+async def close_runtime(runtime: Runtime) -> None:
+    for engine in runtime.engines.values():
+        if isinstance(engine, Closable):
+            await engine.close()
+    await runtime.fetcher.aclose()
+    await runtime.http.aclose()
+    await runtime.connections.dispose()
+
+
+def create_server_app(settings: Settings) -> FastAPI:
+    """The app ``vidgate serve`` runs: the runtime opens with the app and closes with it."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime = await open_runtime(settings, with_worker=settings.worker_enabled)
+        app.state.vidgate = runtime.api_context()
+        worker_task = (
+            asyncio.create_task(runtime.worker.run()) if runtime.worker is not None else None
+        )
+        try:
+            yield
+        finally:
+            if runtime.worker is not None and worker_task is not None:
+                await runtime.worker.stop(grace=5.0)
+                worker_task.cancel()
+            await close_runtime(runtime)
+
+    return create_app(None, max_request_bytes=settings.max_request_bytes, lifespan=lifespan)
+
+
+async def _signing_secret(settings: Settings, store: SqlStore) -> bytes:
+    if settings.signing_secret is not None:
+        return settings.signing_secret.get_secret_value().encode()
+    value = await store.get_or_set_instance_value("url_signing_secret", secrets.token_hex(32))
+    return value.encode()

@@ -1,0 +1,1 @@
+"""The ``vidgate`` command line: thin commands over bootstrap and the SDK."""

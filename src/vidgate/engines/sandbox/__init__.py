@@ -1,0 +1,5 @@
+"""The sandbox engine: a real, deterministic MP4 for every model, at no cost."""
+
+from vidgate.engines.sandbox.engine import SandboxEngine
+
+__all__ = ["SandboxEngine"]

@@ -1,0 +1,1 @@
+"""The job store and queue (SQLAlchemy Core; SQLite or PostgreSQL)."""

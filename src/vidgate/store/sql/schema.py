@@ -1,0 +1,137 @@
+"""Tables. Times are Unix seconds (float); money is whole credits (bigint)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    text,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+BigId = BigInteger().with_variant(Integer, "sqlite")
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("secret_hash", String(64), nullable=False, unique=True),
+    Column("prefix", String(24), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("is_admin", Boolean, nullable=False),
+    Column("balance", BigInteger, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("revoked_at", Float),
+    Column("webhook_url", Text),
+    Column("webhook_secret", Text),
+)
+
+ledger = Table(
+    "ledger",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("key_id", String(40), ForeignKey("api_keys.id"), nullable=False),
+    Column("job_id", String(48)),
+    Column("kind", String(16), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("balance_after", BigInteger, nullable=False),
+    Column("note", Text),
+    Column("created_at", Float, nullable=False),
+    Index("ix_ledger_key_id_id", "key_id", "id"),
+    # A job is reserved at most once and refunded at most once, whatever else goes wrong.
+    Index(
+        "uq_ledger_job_kind",
+        "job_id",
+        "kind",
+        unique=True,
+        sqlite_where=text("job_id IS NOT NULL"),
+        postgresql_where=text("job_id IS NOT NULL"),
+    ),
+)
+
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", String(48), primary_key=True),
+    Column("key_id", String(40), ForeignKey("api_keys.id"), nullable=False),
+    Column("model", String(100), nullable=False),
+    Column("engine", String(40), nullable=False),
+    Column("deployment", String(100), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("progress", SmallInteger, nullable=False),
+    Column("params", JSON, nullable=False),
+    Column("inputs", JSON, nullable=False),
+    Column("shape", JSON, nullable=False),
+    Column("seed", BigInteger),
+    Column("price", BigInteger, nullable=False),
+    Column("refunded", Boolean, nullable=False),
+    Column("error_name", String(64)),
+    Column("error_message", Text),
+    Column("result", JSON(none_as_null=True)),
+    Column("upstream", JSON(none_as_null=True)),
+    Column("upstream_status", String(64)),
+    Column("lease_owner", String(64)),
+    Column("lease_expires_at", Float),
+    Column("attempts", Integer, nullable=False),
+    Column("cancel_requested", Boolean, nullable=False),
+    Column("callback_url", Text),
+    Column("remixed_from", String(48)),
+    Column("deleted", Boolean, nullable=False, server_default=text("false")),
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+    Column("started_at", Float),
+    Column("finished_at", Float),
+    Index("ix_jobs_key_id_id", "key_id", "id"),
+    # The queue: only active jobs are in this index, so claiming stays cheap however many
+    # finished jobs the table holds.
+    Index(
+        "ix_jobs_queue",
+        "deployment",
+        "created_at",
+        sqlite_where=text("status IN ('queued', 'running')"),
+        postgresql_where=text("status IN ('queued', 'running')"),
+    ),
+    Index(
+        "ix_jobs_lease_owner",
+        "lease_owner",
+        sqlite_where=text("lease_owner IS NOT NULL"),
+        postgresql_where=text("lease_owner IS NOT NULL"),
+    ),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("key_id", String(40), primary_key=True),
+    Column("idempotency_key", String(255), primary_key=True),
+    Column("request_hash", String(64), nullable=False),
+    Column("job_id", String(48), nullable=False),
+    Column("created_at", Float, nullable=False),
+)
+
+instance = Table(
+    "instance",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)

@@ -1,0 +1,1 @@
+"""The worker: claims jobs from the store, drives engines, stores outputs."""
