@@ -53,5 +53,9 @@ def decode_video(path: Path) -> DecodedVideo:
             height=stream.codec_context.height,
             frames=count,
             fps=float(rate) if rate else 0.0,
-            duration=float(stream.duration * stream.time_base) if stream.duration else 0.0,
+            duration=(
+                float(stream.duration * stream.time_base)
+                if stream.duration and stream.time_base
+                else 0.0
+            ),
         )
