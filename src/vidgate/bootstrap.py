@@ -21,17 +21,22 @@ from vidgate.domain.catalogue import Catalogue
 from vidgate.domain.routing import Deployment, RoutingTable
 from vidgate.domain.seed_catalogue import seed_catalogue
 from vidgate.domain.signing import UrlSigner
+from vidgate.engines.alibaba import AlibabaEngine
 from vidgate.engines.diffusers import DiffusersEngine
+from vidgate.engines.google import GoogleEngine
 from vidgate.engines.kling import KlingEngine
+from vidgate.engines.minimax import MiniMaxEngine
 from vidgate.engines.polling import PollPolicy
 from vidgate.engines.protocol import Closable, Engine, Readiness
 from vidgate.engines.remote import RemoteTaskEngine
+from vidgate.engines.runway import RunwayEngine
 from vidgate.engines.sandbox import SandboxEngine
 from vidgate.net.fetch import PublicFetcher
 from vidgate.services.generations import Generations
 from vidgate.services.inputs import InputImages
 from vidgate.services.keys import IssuedKey, Keys
 from vidgate.services.urls import FileUrls
+from vidgate.services.watch import JobWatch
 from vidgate.store.migrate import migrate
 from vidgate.store.sql import SqlStore
 from vidgate.store.sql.connections import Connections, connect
@@ -56,6 +61,7 @@ class Runtime:
     keys: Keys
     generations: Generations
     urls: FileUrls
+    watch: JobWatch
     worker: Worker | None
 
     def api_context(self) -> ApiContext:
@@ -64,6 +70,7 @@ class Runtime:
             generations=self.generations,
             urls=self.urls,
             blobs=self.blobs,
+            watch=self.watch,
             readiness_checks={"database": self.store.ping, "storage": self.blobs.ping},
         )
 
@@ -88,6 +95,10 @@ def build_engines(settings: Settings, http: httpx.AsyncClient) -> dict[str, Engi
 
     engines: dict[str, Engine] = {
         "kling": KlingEngine(http, policy=policy(KlingEngine)),
+        "minimax": MiniMaxEngine(http, policy=policy(MiniMaxEngine)),
+        "runway": RunwayEngine(http, policy=policy(RunwayEngine)),
+        "google": GoogleEngine(http, policy=policy(GoogleEngine)),
+        "alibaba": AlibabaEngine(http, policy=policy(AlibabaEngine)),
         "sandbox": SandboxEngine(
             queue_seconds=settings.sandbox_queue_seconds,
             run_seconds=settings.sandbox_run_seconds,
@@ -135,11 +146,15 @@ async def open_runtime(settings: Settings, *, with_worker: bool) -> Runtime:
         allowed_hosts=settings.allowed_fetch_hosts,
     )
     engines = build_engines(settings, http)
+    watch = JobWatch(store)
     worker = (
-        build_worker(settings, store, blobs, engines, catalogue, routing, http)
+        build_worker(
+            settings, store, blobs, engines, catalogue, routing, http, on_change=watch.notify
+        )
         if with_worker
         else None
     )
+
     generations = Generations(
         store=store,
         blobs=blobs,
@@ -169,6 +184,7 @@ async def open_runtime(settings: Settings, *, with_worker: bool) -> Runtime:
             public_url=settings.resolved_public_url,
             ttl_seconds=settings.url_ttl_seconds,
         ),
+        watch=watch,
         worker=worker,
     )
 
@@ -181,7 +197,10 @@ def build_worker(
     catalogue: Catalogue,
     routing: RoutingTable,
     http: httpx.AsyncClient,
+    *,
+    on_change: Callable[[str], None] = lambda job_id: None,
 ) -> Worker:
+
     workdir = settings.data_dir / "work"
     workdir.mkdir(parents=True, exist_ok=True)
     owner = new_owner_id()
@@ -200,7 +219,9 @@ def build_worker(
         owner=owner,
         job_timeout=settings.job_timeout_seconds,
         workdir_root=workdir,
+        on_change=on_change,
     )
+
     return Worker(
         store=store,
         engines=engines,

@@ -14,6 +14,9 @@ from vidgate.api.aiml import routes as aiml_routes
 from vidgate.api.context import ApiContext
 from vidgate.api.errors import ErrorRenderers, install_error_handlers
 from vidgate.api.limits import BodySizeLimit
+from vidgate.api.openai import routes as openai_routes
+from vidgate.api.openai.errors import render_openai
+from vidgate.api.request_ids import RequestIds
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
@@ -31,10 +34,17 @@ def create_app(
     renderers = ErrorRenderers()
     install_error_handlers(app, renderers)
     app.include_router(aiml_routes.router, tags=["AIML dialect"])
+    app.include_router(openai_routes.router, prefix="/v1", tags=["OpenAI dialect"])
+    app.include_router(openai_routes.router, tags=["OpenAI dialect"], include_in_schema=False)
+    renderers.register("/v1/videos", render_openai)
+    renderers.register("/videos", render_openai)
+
     app.include_router(admin_routes.router, tags=["admin"])
     app.include_router(files.router, tags=["files"])
     app.include_router(ops.router, tags=["operations"])
     app.add_middleware(BodySizeLimit, max_bytes=max_request_bytes)
+    app.add_middleware(RequestIds)
+
     return app
 
 

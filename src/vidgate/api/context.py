@@ -13,6 +13,7 @@ from vidgate.domain.errors import PermissionDenied
 from vidgate.services.generations import Generations
 from vidgate.services.keys import Keys
 from vidgate.services.urls import FileUrls
+from vidgate.services.watch import JobWatch
 
 Check = Callable[[], Awaitable[None]]
 
@@ -23,6 +24,7 @@ class ApiContext:
     generations: Generations
     urls: FileUrls
     blobs: BlobStore
+    watch: JobWatch
     readiness_checks: dict[str, Check] = field(default_factory=dict)
 
 

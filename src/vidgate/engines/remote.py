@@ -63,7 +63,7 @@ class TaskSnapshot:
 
 
 class RemoteTaskEngine(ABC):
-    name: ClassVar[str]
+    name: str
     default_policy: ClassVar[PollPolicy]
     required_credentials: ClassVar[tuple[str, ...]] = ()
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import base64
 import random
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 from vidgate.blobs.protocol import BlobStore
@@ -18,6 +21,7 @@ from vidgate.domain.pricing import price_of
 from vidgate.domain.routing import SANDBOX, Deployment, RoutingTable
 from vidgate.domain.shapes import resolve_shape
 from vidgate.engines.protocol import Readiness
+from vidgate.media.frames import last_frame_png
 from vidgate.services.inputs import InputImages
 from vidgate.store.protocol import IdempotentCreate, Store
 
@@ -158,7 +162,23 @@ class Generations:
         self._on_cancel_requested(job_id)
         return requested
 
+    async def remix_frame(self, key: ApiKey, job_id: str, workdir: Path) -> str:
+        """The last frame of a completed generation, as a data URI for an image input."""
+        job = await self.get(key, job_id)
+        if job.result is None:
+            raise InvalidState(
+                f"generation {job_id!r} is {job.status.value}; only a completed video can be "
+                "remixed"
+            )
+        local = workdir / "source.mp4"
+        with local.open("wb") as handle:
+            async for chunk in self._blobs.open_stream(job.result.blob_key):
+                handle.write(chunk)
+        png = await asyncio.to_thread(last_frame_png, local)
+        return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
     async def delete(self, key: ApiKey, job_id: str) -> Job:
+
         job = await self.get(key, job_id)
         if not job.status.is_terminal:
             raise InvalidState(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +23,18 @@ class JobContext:
     every ``min_interval`` seconds, so an engine may report every step for free."""
 
     def __init__(
-        self, store: Store, job: Job, owner: str, workdir: Path, *, min_interval: float = 0.5
+        self,
+        store: Store,
+        job: Job,
+        owner: str,
+        workdir: Path,
+        *,
+        min_interval: float = 0.5,
+        on_change: Callable[[str], None] = lambda job_id: None,
     ) -> None:
         self._store = store
+        self._on_change = on_change
+
         self._job = job
         self._owner = owner
         self.workdir = workdir
@@ -67,3 +76,4 @@ class JobContext:
             raise LostLease(self._job.id)
         self._phase, self._progress, self._vendor_status = status, progress, vendor_status
         self._last_write = now
+        self._on_change(self._job.id)

@@ -60,7 +60,10 @@ class JobRunner:
         job_timeout: float,
         workdir_root: Path,
         on_finished: FinishedHook | None = None,
+        on_change: Callable[[str], None] = lambda job_id: None,
     ) -> None:
+        self._on_change = on_change
+
         self._store = store
         self._blobs = blobs
         self._engines = engines
@@ -74,7 +77,10 @@ class JobRunner:
 
     async def execute(self, running: RunningJob) -> None:
         workdir = Path(tempfile.mkdtemp(prefix=f"{running.job.id}-", dir=self._workdir_root))
-        running.ctx = JobContext(self._store, running.job, self._owner, workdir)
+        running.ctx = JobContext(
+            self._store, running.job, self._owner, workdir, on_change=self._on_change
+        )
+
         try:
             outcome = await self._attempt(running)
             if outcome is not None:
@@ -91,7 +97,10 @@ class JobRunner:
 
     async def _finish(self, job: Job, outcome: Outcome) -> None:
         ended = await self._store.finish(job.id, self._owner, outcome)
-        if ended is not None and self._on_finished is not None:
+        if ended is None:
+            return
+        self._on_change(ended.id)
+        if self._on_finished is not None:
             await self._on_finished(ended)
 
     async def _attempt(self, running: RunningJob) -> Outcome | None:

@@ -16,9 +16,11 @@ from vidgate.blobs.protocol import BlobStore
 from vidgate.domain.errors import OutputInvalid, UpstreamUnavailable
 from vidgate.domain.jobs import VideoResult
 from vidgate.engines.protocol import EngineOutput, RemoteVideo
+from vidgate.media.previews import make_previews
 from vidgate.media.probe import probe_video
 
 CHUNK = 1024 * 1024
+PREVIEW_TYPES = {".webp": "image/webp", ".jpg": "image/jpeg"}
 
 
 class OutputIngest:
@@ -50,7 +52,19 @@ class OutputIngest:
             fps=facts.fps,
             frames=facts.frames,
             duration=facts.duration,
+            previews=await self._store_previews(job_id, path, workdir),
         )
+
+    async def _store_previews(self, job_id: str, video: Path, workdir: Path) -> dict[str, str]:
+        folder = workdir / "previews"
+        folder.mkdir(exist_ok=True)
+        made = await asyncio.to_thread(make_previews, video, folder)
+        stored = {}
+        for variant, path in made.items():
+            key = f"outputs/{job_id}/{path.name}"
+            await self._blobs.put_file(key, path, PREVIEW_TYPES[path.suffix])
+            stored[variant] = key
+        return stored
 
     async def _download(self, video: RemoteVideo, target: Path) -> tuple[Path, str]:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import orjson
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
@@ -9,6 +10,9 @@ from vidgate.api.aiml import views
 from vidgate.api.body import json_object
 from vidgate.api.context import api_context, caller
 from vidgate.api.errors import json_response
+from vidgate.api.events import job_events
+from vidgate.api.idempotency import idempotency
+from vidgate.api.waiting import requested_wait
 from vidgate.domain.errors import InvalidRequest, NotFound
 from vidgate.domain.pricing import price_of
 from vidgate.domain.validation import validate_params
@@ -45,6 +49,14 @@ async def cancel_generation(request: Request) -> Response:
     return json_response(views.generation(job, api_context(request).urls))
 
 
+@router.get("/v2/video/generations/events")
+async def generation_events(request: Request) -> Response:
+    key = await caller(request)
+    context = api_context(request)
+    job = await context.generations.get(key, _generation_id(request))
+    return job_events(context.watch, job, lambda j: views.generation(j, context.urls), "status")
+
+
 @router.get("/v2/video/models")
 async def list_models(request: Request) -> Response:
     generations = api_context(request).generations
@@ -64,9 +76,20 @@ async def _create(request: Request, *, vendor: str | None) -> Response:
     key = await caller(request)
     context = api_context(request)
     body = await json_object(request)
+    fingerprint = orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
+    callback_url = body.pop("callback_url", None)
+    if callback_url is not None and not isinstance(callback_url, str):
+        raise InvalidRequest("callback_url: must be an https URL", field="callback_url")
     spec = context.generations.catalogue.resolve(body.get("model"), vendor=vendor)
     params = validate_params(spec, body, unified=vendor is None)
-    job = await context.generations.submit(key, spec, params, SubmitOptions())
+    options = SubmitOptions(
+        idempotency=idempotency(request, fingerprint), callback_url=callback_url
+    )
+    job = await context.generations.submit(key, spec, params, options)
+    wait = requested_wait(request)
+    if wait > 0:
+        job = await context.watch.wait_until_done(job, wait)
+        return json_response(views.generation(job, context.urls))
     return json_response(views.created(job, generation_id_only=vendor == "minimax"))
 
 
@@ -74,6 +97,9 @@ async def _get(request: Request, *, video_as_list: bool) -> Response:
     key = await caller(request)
     context = api_context(request)
     job = await context.generations.get(key, _generation_id(request))
+    wait = requested_wait(request)
+    if wait > 0 and not job.status.is_terminal:
+        job = await context.watch.wait_until_done(job, wait)
     return json_response(views.generation(job, context.urls, video_as_list=video_as_list))
 
 

@@ -28,6 +28,11 @@ from vidgate.store.sql.schema import api_keys, idempotency_keys, instance, jobs,
 
 ACTIVE = [s.value for s in ACTIVE_STATUSES]
 IDEMPOTENCY_TTL = 24 * 3600.0
+CANCELLED_BEFORE_START = Outcome(
+    JobStatus.CANCELLED,
+    refund=True,
+    error=JobError("cancelled", "cancelled by the caller before it started; credits refunded"),
+)
 
 
 class SqlStore:
@@ -200,7 +205,8 @@ class SqlStore:
             jobs.c.upstream.is_(None),
             or_(jobs.c.lease_owner.is_(None), jobs.c.lease_expires_at < now),
         )
-        outcome_values = _outcome_values(Outcome(JobStatus.CANCELLED, refund=True, error=None), now)
+        outcome_values = _outcome_values(CANCELLED_BEFORE_START, now)
+
         async with self._write() as conn:
             row = (
                 await conn.execute(

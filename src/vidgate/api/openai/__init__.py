@@ -1,0 +1,1 @@
+"""The OpenAI Videos dialect: /v1/videos (and the same routes without /v1)."""

@@ -1,0 +1,71 @@
+"""Helpers for the Alibaba engine tests: simulated time, deployments and jobs.
+
+``SimulatedTime`` stands in for the engine's sleep and clock and for the fake's clock:
+sleeping advances it instantly, so the real poll policy runs in milliseconds, and a sleep
+can be made to "crash" the worker to test resuming.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from tests.fakes.alibaba import AlibabaFake
+from vidgate.domain.ids import new_job_id
+from vidgate.domain.routing import Deployment
+from vidgate.domain.seed_catalogue import seed_catalogue
+from vidgate.domain.shapes import resolve_shape
+from vidgate.domain.validation import validate_params
+from vidgate.engines.protocol import EngineJob
+
+BASE_URL = "http://dashscope.test"
+CATALOGUE = seed_catalogue()
+WAN = "wan/v2.1/1.3b/text-to-video"
+
+
+class SimulatedCrash(Exception):
+    """The worker process dies here (raised from a sleep)."""
+
+
+@dataclass
+class SimulatedTime:
+    now: float = field(default_factory=time.time)
+    sleeps: list[float] = field(default_factory=list)
+    crash_at_sleep: int | None = None
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        if self.crash_at_sleep is not None and len(self.sleeps) == self.crash_at_sleep:
+            self.crash_at_sleep = None
+            raise SimulatedCrash
+        self.now += seconds
+
+
+def deployment_for(fake: AlibabaFake, **changes: Any) -> Deployment:
+    settings: dict[str, Any] = {
+        "name": "wan-dashscope",
+        "engine": "alibaba",
+        "base_url": BASE_URL,
+        "credentials": {"api_key": fake.api_key},
+        "options": {"region": fake.region},
+    }
+    return Deployment(**(settings | changes))
+
+
+def build_job(deployment: Deployment, *, seed: int = 7, **body: Any) -> EngineJob:
+    """An EngineJob as the worker builds it: validated params and resolved shape."""
+    spec = CATALOGUE.resolve(WAN)
+    params = validate_params(spec, {"prompt": "a red fox in the snow", **body})
+    return EngineJob(
+        id=new_job_id(),
+        model=spec,
+        params=params,
+        images={},
+        shape=resolve_shape(spec, params),
+        seed=seed,
+        deployment=deployment,
+    )
