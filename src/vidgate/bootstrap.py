@@ -18,6 +18,7 @@ from vidgate.blobs.local import LocalBlobStore
 from vidgate.blobs.protocol import BlobStore
 from vidgate.config import Settings, load_prices, load_routing
 from vidgate.domain.catalogue import Catalogue
+from vidgate.domain.jobs import Job
 from vidgate.domain.routing import Deployment, RoutingTable
 from vidgate.domain.seed_catalogue import seed_catalogue
 from vidgate.domain.signing import UrlSigner
@@ -37,10 +38,12 @@ from vidgate.services.inputs import InputImages
 from vidgate.services.keys import IssuedKey, Keys
 from vidgate.services.urls import FileUrls
 from vidgate.services.watch import JobWatch
+from vidgate.services.webhooks import WebhookDeliverer, Webhooks
 from vidgate.store.migrate import migrate
 from vidgate.store.sql import SqlStore
 from vidgate.store.sql.connections import Connections, connect
-from vidgate.worker.execution import JobRunner
+from vidgate.store.sql.webhooks import SqlWebhookStore
+from vidgate.worker.execution import FinishedHook, JobRunner
 from vidgate.worker.outputs import OutputIngest
 from vidgate.worker.runner import Worker, WorkerConfig, new_owner_id
 
@@ -62,6 +65,8 @@ class Runtime:
     generations: Generations
     urls: FileUrls
     watch: JobWatch
+    webhooks: Webhooks
+    deliverer: WebhookDeliverer
     worker: Worker | None
 
     def api_context(self) -> ApiContext:
@@ -71,6 +76,7 @@ class Runtime:
             urls=self.urls,
             blobs=self.blobs,
             watch=self.watch,
+            webhooks=self.webhooks,
             readiness_checks={"database": self.store.ping, "storage": self.blobs.ping},
         )
 
@@ -147,9 +153,26 @@ async def open_runtime(settings: Settings, *, with_worker: bool) -> Runtime:
     )
     engines = build_engines(settings, http)
     watch = JobWatch(store)
+    webhook_store = SqlWebhookStore(connections)
+    webhooks = Webhooks(webhook_store, fetcher)
+    deliverer = WebhookDeliverer(
+        webhook_store, fetcher, new_owner_id(), retry_scale=settings.webhook_retry_scale
+    )
+
+    async def job_ended(job: Job) -> None:
+        deliverer.wake()
+
     worker = (
         build_worker(
-            settings, store, blobs, engines, catalogue, routing, http, on_change=watch.notify
+            settings,
+            store,
+            blobs,
+            engines,
+            catalogue,
+            routing,
+            http,
+            on_change=watch.notify,
+            on_finished=job_ended,
         )
         if with_worker
         else None
@@ -165,7 +188,9 @@ async def open_runtime(settings: Settings, *, with_worker: bool) -> Runtime:
         prices=load_prices(settings),
         on_submitted=(lambda job: worker.wake()) if worker else (lambda job: None),
         on_cancel_requested=worker.cancel_soon if worker else (lambda job_id: None),
+        check_callback=webhooks.check_callback,
     )
+
     secret = await _signing_secret(settings, store)
     return Runtime(
         settings=settings,
@@ -185,6 +210,8 @@ async def open_runtime(settings: Settings, *, with_worker: bool) -> Runtime:
             ttl_seconds=settings.url_ttl_seconds,
         ),
         watch=watch,
+        webhooks=webhooks,
+        deliverer=deliverer,
         worker=worker,
     )
 
@@ -199,6 +226,7 @@ def build_worker(
     http: httpx.AsyncClient,
     *,
     on_change: Callable[[str], None] = lambda job_id: None,
+    on_finished: FinishedHook | None = None,
 ) -> Worker:
 
     workdir = settings.data_dir / "work"
@@ -220,6 +248,7 @@ def build_worker(
         job_timeout=settings.job_timeout_seconds,
         workdir_root=workdir,
         on_change=on_change,
+        on_finished=on_finished,
     )
 
     return Worker(
@@ -254,15 +283,19 @@ def create_server_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = await open_runtime(settings, with_worker=settings.worker_enabled)
         app.state.vidgate = runtime.api_context()
-        worker_task = (
-            asyncio.create_task(runtime.worker.run()) if runtime.worker is not None else None
-        )
+        background = []
+        if runtime.worker is not None:
+            background = [
+                asyncio.create_task(runtime.worker.run()),
+                asyncio.create_task(runtime.deliverer.run()),
+            ]
         try:
             yield
         finally:
-            if runtime.worker is not None and worker_task is not None:
+            if runtime.worker is not None:
                 await runtime.worker.stop(grace=5.0)
-                worker_task.cancel()
+            for task in background:
+                task.cancel()
             await close_runtime(runtime)
 
     return create_app(None, max_request_bytes=settings.max_request_bytes, lifespan=lifespan)

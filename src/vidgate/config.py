@@ -63,7 +63,9 @@ class Settings(BaseSettings):
     output_download_timeout: float = Field(default=600.0, gt=0)
     max_request_bytes: int = Field(default=32 * MB, gt=0)
 
+    webhook_retry_scale: float = Field(default=1.0, gt=0)
     auth_cache_seconds: float = Field(default=5.0, ge=0)
+
     bootstrap_keys: bool = True
 
     local_device: str = "auto"

@@ -8,7 +8,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from fastapi import FastAPI
 
 from vidgate import __version__
-from vidgate.api import files, ops
+from vidgate.api import files, ops, webhooks
 from vidgate.api.admin import routes as admin_routes
 from vidgate.api.aiml import routes as aiml_routes
 from vidgate.api.context import ApiContext
@@ -40,7 +40,9 @@ def create_app(
     renderers.register("/videos", render_openai)
 
     app.include_router(admin_routes.router, tags=["admin"])
+    app.include_router(webhooks.router, tags=["webhooks"])
     app.include_router(files.router, tags=["files"])
+
     app.include_router(ops.router, tags=["operations"])
     app.add_middleware(BodySizeLimit, max_bytes=max_request_bytes)
     app.add_middleware(RequestIds)

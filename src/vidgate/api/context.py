@@ -14,6 +14,7 @@ from vidgate.services.generations import Generations
 from vidgate.services.keys import Keys
 from vidgate.services.urls import FileUrls
 from vidgate.services.watch import JobWatch
+from vidgate.services.webhooks import Webhooks
 
 Check = Callable[[], Awaitable[None]]
 
@@ -25,6 +26,8 @@ class ApiContext:
     urls: FileUrls
     blobs: BlobStore
     watch: JobWatch
+    webhooks: Webhooks
+
     readiness_checks: dict[str, Check] = field(default_factory=dict)
 
 

@@ -177,6 +177,28 @@ class PublicFetcher:
         except InvalidRequest as exc:
             raise InvalidRequest(f"{field}: {exc.message}", field=field) from exc
 
+    async def post(self, url: str, body: bytes, headers: dict[str, str]) -> int:
+        """POST ``body`` to a vetted public address, without following redirects; the
+        answer's status code (its body is read up to ``max_bytes`` and dropped).
+
+        Raises InvalidRequest when the target is refused or the exchange fails."""
+        target = self._checked_url(url)
+        request_headers = [
+            (b"Host", target.netloc),
+            (b"User-Agent", b"vidgate-webhooks"),
+            (b"Content-Type", b"application/json"),
+            *((k.encode(), v.encode()) for k, v in headers.items()),
+        ]
+
+        async def exchange() -> int:
+            async with self._pool.stream(
+                "POST", _core_url(target), headers=request_headers, content=body
+            ) as response:
+                await self._read_body(response)
+                return response.status
+
+        return await self._bounded(exchange())
+
     async def aclose(self) -> None:
         await self._pool.aclose()
 

@@ -6,7 +6,7 @@ import asyncio
 import base64
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -54,7 +54,10 @@ class Generations:
         prices: Mapping[str, PriceRule] | None = None,
         on_submitted: Callable[[Job], None] = lambda job: None,
         on_cancel_requested: Callable[[str], None] = lambda job_id: None,
+        check_callback: Callable[[str], Awaitable[None]] | None = None,
     ) -> None:
+        self._check_callback = check_callback
+
         self._store = store
         self._blobs = blobs
         self.catalogue = catalogue
@@ -98,6 +101,9 @@ class Generations:
     ) -> Job:
         options = options or SubmitOptions()
         deployment = self.deployment_for(key, spec)
+        if options.callback_url is not None and self._check_callback is not None:
+            await self._check_callback(options.callback_url)
+
         job_id = new_job_id()
         images = await self._inputs.ingest(spec, params, job_id)
         now = time.time()

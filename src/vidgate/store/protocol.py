@@ -51,6 +51,52 @@ class IdempotentCreate:
     request_hash: str
 
 
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """A webhook event on its way to one URL."""
+
+    id: str
+    key_id: str
+    job_id: str
+    event_type: str
+    url: str
+    payload: dict[str, Any]
+    status: Literal["pending", "delivered", "failed"]
+    attempts: int
+    next_attempt_at: float
+    created_at: float
+    delivered_at: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    attempt: int
+    at: float
+    status_code: int | None
+    error: str | None
+    duration_ms: int
+
+
+class WebhookStore(Protocol):
+    """Deliveries are queued by ``Store.finish`` (same transaction as the job's end)."""
+
+    async def set_endpoint(self, key_id: str, url: str | None, secret: str | None) -> None: ...
+    async def endpoint(self, key_id: str) -> tuple[str | None, str | None]: ...
+    async def claim_due(self, owner: str, limit: int, lease_seconds: float) -> list[Delivery]: ...
+    async def record_attempt(
+        self,
+        delivery: Delivery,
+        owner: str,
+        attempt: Attempt,
+        *,
+        delivered: bool,
+        retry_at: float | None,
+    ) -> bool: ...
+    async def deliveries(
+        self, key_id: str, *, limit: int, job_id: str | None = None
+    ) -> list[tuple[Delivery, list[Attempt]]]: ...
+
+
 class Store(Protocol):
     # keys and credits
     async def create_key(self, key: NewKey) -> ApiKey: ...

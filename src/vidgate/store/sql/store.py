@@ -25,6 +25,7 @@ from vidgate.store.sql.rows import (
     result_values,
 )
 from vidgate.store.sql.schema import api_keys, idempotency_keys, instance, jobs, ledger
+from vidgate.store.sql.webhooks import enqueue_for_job
 
 ACTIVE = [s.value for s in ACTIVE_STATUSES]
 IDEMPOTENCY_TTL = 24 * 3600.0
@@ -217,6 +218,7 @@ class SqlStore:
                 return None
             job = job_from_row(row)
             await _refund(conn, job, now)
+            await enqueue_for_job(conn, job, now)
         return job
 
     async def request_cancel(self, job_id: str, key_id: str) -> Job | None:
@@ -382,6 +384,7 @@ class SqlStore:
             job = job_from_row(row)
             if outcome.refund:
                 await _refund(conn, job, now)
+            await enqueue_for_job(conn, job, now)
         return job
 
     async def fail_exhausted(self, max_attempts: int) -> list[Job]:
