@@ -58,7 +58,8 @@ class OutputProfile:
     """The shape of the real model's output, used by the sandbox and to report ``size``.
 
     ``sizes`` maps an aspect-ratio value to (width, height). Image-to-video models whose
-    output follows the input image set ``follows_image`` and ``short_side``.
+    output follows the input image set ``follows_image`` and ``short_side``; with
+    ``orientation_only`` the image only picks between the landscape and portrait sizes.
     """
 
     fps: float
@@ -69,6 +70,7 @@ class OutputProfile:
     fixed_frames: int | None = None
     follows_image: bool = False
     short_side: int = 720
+    orientation_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,7 +60,8 @@ RUNWAY_IMAGE = ImageRule(
     min_aspect=0.5,
     max_aspect=2.0,
 )
-VEO_IMAGE = ImageRule(formats=frozenset({"JPEG", "PNG", "WEBP"}), max_bytes=20 * MB)
+VEO_IMAGE = ImageRule(formats=frozenset({"JPEG", "PNG"}), max_bytes=20 * MB)
+
 
 STRING = Param("string")
 ASPECT_3 = ("16:9", "9:16", "1:1")
@@ -240,6 +241,7 @@ def _veo(model_id: str, kind: Kind) -> ModelSpec:
             default_duration=5,
             follows_image=i2v,
             short_side=720,
+            orientation_only=True,
         ),
         price=PriceRule(per_second=500),
         duration_param="duration",

@@ -31,7 +31,11 @@ def _size(
     out = spec.output
     aspect = _requested_aspect(spec, params)
     if out.follows_image and first_frame_size is not None and aspect in (None, "auto"):
+        if out.orientation_only:
+            width, height = first_frame_size
+            return out.sizes["9:16" if height > width else "16:9"]
         return fit_short_side(first_frame_size, out.short_side)
+
     if aspect is None or aspect not in out.sizes:
         aspect = out.default_aspect
     return out.sizes[aspect]

@@ -64,7 +64,13 @@ def shape(model: str, body: dict[str, Any], image: tuple[int, int] | None = None
             "veo2/image-to-video",
             {"prompt": "x", "image_url": "u", "aspect_ratio": "auto"},
             (480, 640),
-            (720, 960, 24, 120),
+            (720, 1280, 24, 120),
+        ),
+        (
+            "veo2/image-to-video",
+            {"prompt": "x", "image_url": "u"},
+            (1000, 900),
+            (1280, 720, 24, 120),
         ),
         (
             "veo2/image-to-video",
