@@ -4,8 +4,7 @@ See ``state.AlibabaFake`` for the knobs, ``scenarios`` for the named scenarios a
 ``app.create_app`` for how to mount it.
 """
 
-from tests.fakes.alibaba.app import create_app
-from tests.fakes.alibaba.media import result_mp4
+from tests.fakes.alibaba.app import create_app, result_mp4
 from tests.fakes.alibaba.scenarios import INJECTIONS, TASK_OUTCOMES
 from tests.fakes.alibaba.state import AlibabaFake, FakeTask, RecordedRequest
 

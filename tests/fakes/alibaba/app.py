@@ -7,9 +7,6 @@ are built from the incoming request's base URL, so they work in both.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 import uuid
 from typing import Any
 
@@ -19,13 +16,19 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from tests.fakes.alibaba.checks import check_create
-from tests.fakes.alibaba.media import result_mp4
 from tests.fakes.alibaba.scenarios import Injection
-from tests.fakes.alibaba.state import AlibabaFake, FakeTask, RecordedRequest, beijing_time
+from tests.fakes.alibaba.state import AlibabaFake, FakeTask, beijing_time
+from tests.fakes.links import link_is_valid, signature
+from tests.fakes.media import tiny_mp4
 
 MAX_PROMPT = 800
 SYNC_REFUSED = "current user api does not support synchronous calls"
 RATE_LIMITED = "Requests rate limit exceeded, please try again later."
+
+
+def result_mp4() -> bytes:
+    """Sixteen frames, 104x60 at Wan's 16 fps."""
+    return tiny_mp4(104, 60, fps=16, frames=16)
 
 
 def create_app(fake: AlibabaFake) -> Starlette:
@@ -54,7 +57,7 @@ def create_app(fake: AlibabaFake) -> Starlette:
 
 
 async def _create(fake: AlibabaFake, request: Request) -> Response:
-    body = await _record(fake, request)
+    body = await fake.requests.record(request)
     if denied := _authorize(fake, request):
         return denied
     if request.headers.get("x-dashscope-async") != "enable":
@@ -74,7 +77,7 @@ async def _create(fake: AlibabaFake, request: Request) -> Response:
 
 
 async def _query(fake: AlibabaFake, request: Request) -> Response:
-    await _record(fake, request)
+    await fake.requests.record(request)
     if denied := _authorize(fake, request):
         return denied
     if injection := fake.take_injection("poll"):
@@ -89,7 +92,7 @@ async def _query(fake: AlibabaFake, request: Request) -> Response:
 
 
 async def _cancel(fake: AlibabaFake, request: Request) -> Response:
-    await _record(fake, request)
+    await fake.requests.record(request)
     if denied := _authorize(fake, request):
         return denied
     task = fake.find_task(request.path_params["task_id"])
@@ -100,14 +103,13 @@ async def _cancel(fake: AlibabaFake, request: Request) -> Response:
 
 
 async def _video(fake: AlibabaFake, request: Request) -> Response:
-    await _record(fake, request)
+    await fake.requests.record(request)
     task = fake.tasks.get(request.path_params["task_id"])
     expires = request.query_params.get("Expires", "")
-    signature = request.query_params.get("Signature", "")
+    sig = request.query_params.get("Signature", "")
     if task is None or task.status != "SUCCEEDED":
         return Response("<Error><Code>NoSuchKey</Code></Error>", 404, media_type="application/xml")
-    valid = expires.isdigit() and hmac.compare_digest(_sign(fake, task, int(expires)), signature)
-    if not valid or int(expires) < fake.clock():
+    if not link_is_valid(fake.api_key.encode(), task.task_id, expires, sig, fake.clock()):
         expired = "<Error><Code>AccessDenied</Code><Message>Request has expired.</Message></Error>"
         return Response(expired, 403, media_type="application/xml")
     return Response(result_mp4(), media_type="video/mp4")
@@ -139,7 +141,8 @@ def _task_body(fake: AlibabaFake, task: FakeTask, request: Request) -> dict[str,
 def _video_url(fake: AlibabaFake, task: FakeTask, request: Request) -> str:
     base = str(request.base_url).rstrip("/")
     expires = int((task.ended_at or 0) + fake.link_ttl)
-    query = f"Expires={expires}&OSSAccessKeyId=LTAI-fake&Signature={_sign(fake, task, expires)}"
+    sig = signature(fake.api_key.encode(), task.task_id, expires)
+    query = f"Expires={expires}&OSSAccessKeyId=LTAI-fake&Signature={sig}"
     return f"{base}/oss/dashscope-result/{task.task_id}.mp4?{query}"
 
 
@@ -161,22 +164,5 @@ def _error(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({"request_id": _rid(), "code": code, "message": message}, status)
 
 
-def _sign(fake: AlibabaFake, task: FakeTask, expires: int) -> str:
-    message = f"{task.task_id}:{expires}".encode()
-    return hmac.new(fake.api_key.encode(), message, hashlib.sha256).hexdigest()[:28]
-
-
 def _rid() -> str:
     return str(uuid.uuid4())
-
-
-async def _record(fake: AlibabaFake, request: Request) -> Any:
-    raw = await request.body()
-    try:
-        body = json.loads(raw) if raw else None
-    except ValueError:
-        body = raw.decode("utf-8", "replace")
-    fake.requests.append(
-        RecordedRequest(request.method, request.url.path, dict(request.headers), body)
-    )
-    return body

@@ -17,6 +17,10 @@ from tests.fakes.alibaba.scenarios import (
     TaskOutcome,
     outcome_for,
 )
+from tests.fakes.recording import RecordedRequest, RequestLog
+from tests.fakes.scenarios import check_scenario, take_injection
+
+__all__ = ["AlibabaFake", "FakeTask", "RecordedRequest", "beijing_time"]
 
 Region = Literal["intl", "cn"]
 TaskStatus = Literal["PENDING", "RUNNING", "SUCCEEDED", "FAILED", "CANCELED"]
@@ -26,14 +30,6 @@ REGION_MODELS: dict[Region, frozenset[str]] = {
 }
 # DashScope's times are Beijing local time without a zone.
 BEIJING = timezone(timedelta(hours=8))
-
-
-@dataclass
-class RecordedRequest:
-    method: str
-    path: str
-    headers: dict[str, str]
-    json: Any
 
 
 @dataclass
@@ -76,13 +72,13 @@ class AlibabaFake:
     task_ttl: float = 86400.0
     clock: Callable[[], float] = time.time
     tasks: dict[str, FakeTask] = field(default_factory=dict)
-    requests: list[RecordedRequest] = field(default_factory=list)
+    requests: RequestLog = field(default_factory=RequestLog)
     create_times: list[float] = field(default_factory=list)
     fired: Counter[str] = field(default_factory=Counter)
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if name == "scenario" and value not in ALL_SCENARIOS:
-            raise ValueError(f"unknown alibaba scenario {value!r}; known: {sorted(ALL_SCENARIOS)}")
+        if name == "scenario":
+            check_scenario("alibaba", value, ALL_SCENARIOS)
         super().__setattr__(name, value)
 
     @property
@@ -101,13 +97,7 @@ class AlibabaFake:
         return [r for r in self.requests if r.path.endswith("/cancel")]
 
     def take_injection(self, stage: str) -> Injection | None:
-        injection = INJECTIONS.get(self.scenario)
-        if injection is None or injection.on != stage:
-            return None
-        if injection.times is not None and self.fired[self.scenario] >= injection.times:
-            return None
-        self.fired[self.scenario] += 1
-        return injection
+        return take_injection(INJECTIONS, self.scenario, stage, self.fired)
 
     def over_rate(self) -> bool:
         """Counts this create attempt against the per-second submission limit."""

@@ -1,15 +1,13 @@
-"""Google's error envelope and the fake's request log, shared by both surfaces."""
+"""Google's error envelope and the scenario's injected errors, shared by both surfaces."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import Any
 
-from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from tests.fakes.google.state import GoogleFake, RecordedRequest
+from tests.fakes.google.state import GoogleFake
 
 ERROR_INFO = "type.googleapis.com/google.rpc.ErrorInfo"
 
@@ -31,24 +29,6 @@ def error_info(reason: str, service: str) -> dict[str, Any]:
         "domain": "googleapis.com",
         "metadata": {"service": service},
     }
-
-
-async def record(fake: GoogleFake, request: Request) -> Any:
-    raw = await request.body()
-    try:
-        body = json.loads(raw) if raw else None
-    except ValueError:
-        body = raw.decode("utf-8", "replace")
-    fake.requests.append(
-        RecordedRequest(
-            request.method,
-            request.url.path,
-            dict(request.query_params),
-            dict(request.headers),
-            body,
-        )
-    )
-    return body
 
 
 def injected_error(fake: GoogleFake, stage: str) -> JSONResponse | None:

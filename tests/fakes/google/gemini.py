@@ -6,8 +6,6 @@ service does; the worker follows redirects.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from typing import Any
 
 from starlette.requests import Request
@@ -15,9 +13,10 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from tests.fakes.google.checks import check_create
-from tests.fakes.google.envelope import error_info, google_error, injected_error, record
+from tests.fakes.google.envelope import error_info, google_error, injected_error
 from tests.fakes.google.media import encoded_result, result_mp4
 from tests.fakes.google.state import FakeOperation, GoogleFake
+from tests.fakes.links import link_is_valid, signature
 
 SERVICE = "generativelanguage.googleapis.com"
 UNREGISTERED = (
@@ -49,7 +48,7 @@ def gemini_routes(fake: GoogleFake) -> list[Route]:
 
 
 async def _create(fake: GoogleFake, request: Request) -> Response:
-    body = await record(fake, request)
+    body = await fake.requests.record(request)
     if denied := _authorize(fake, request):
         return denied
     model, _, action = request.path_params["model_action"].partition(":")
@@ -67,7 +66,7 @@ async def _create(fake: GoogleFake, request: Request) -> Response:
 
 
 async def _poll(fake: GoogleFake, request: Request) -> Response:
-    await record(fake, request)
+    await fake.requests.record(request)
     if denied := _authorize(fake, request):
         return denied
     if injected := injected_error(fake, "poll"):
@@ -81,7 +80,7 @@ async def _poll(fake: GoogleFake, request: Request) -> Response:
 
 
 async def _download(fake: GoogleFake, request: Request) -> Response:
-    await record(fake, request)
+    await fake.requests.record(request)
     if denied := _authorize(fake, request):
         return denied
     file_id, _, action = request.path_params["file_action"].partition(":")
@@ -90,19 +89,17 @@ async def _download(fake: GoogleFake, request: Request) -> Response:
         return _not_found(f"File {file_id} does not exist or has expired.")
     expires = int(fake.clock()) + 300
     base = str(request.base_url).rstrip("/")
-    target = (
-        f"{base}/signed/veo/{file_id}.mp4?expires={expires}&sig={_sign(fake, file_id, expires)}"
-    )
+    sig = signature(fake.api_key.encode(), file_id, expires)
+    target = f"{base}/signed/veo/{file_id}.mp4?expires={expires}&sig={sig}"
     return RedirectResponse(target, status_code=302)
 
 
 async def _signed(fake: GoogleFake, request: Request) -> Response:
-    await record(fake, request)
+    await fake.requests.record(request)
     file_id = request.path_params["file_id"]
     expires = request.query_params.get("expires", "")
     sig = request.query_params.get("sig", "")
-    valid = expires.isdigit() and int(expires) >= fake.clock()
-    if not valid or not hmac.compare_digest(_sign(fake, file_id, int(expires or 0)), sig):
+    if not link_is_valid(fake.api_key.encode(), file_id, expires, sig, fake.clock()):
         return Response("signed link invalid or expired", status_code=403)
     return Response(result_mp4(), media_type="video/mp4")
 
@@ -145,11 +142,6 @@ def _operation_body(operation: FakeOperation, request: Request) -> dict[str, Any
 
 def _operation_with_file(fake: GoogleFake, file_id: str) -> FakeOperation | None:
     return next((op for op in fake.operations.values() if op.file_id == file_id), None)
-
-
-def _sign(fake: GoogleFake, file_id: str, expires: int) -> str:
-    message = f"{file_id}:{expires}".encode()
-    return hmac.new(fake.api_key.encode(), message, hashlib.sha256).hexdigest()[:24]
 
 
 def _not_found(message: str) -> Response:

@@ -10,18 +10,13 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from tests.fakes.google.scenarios import ALL_SCENARIOS, INJECTIONS, Injection, Outcome, outcome_for
+from tests.fakes.recording import RecordedRequest, RequestLog
+from tests.fakes.scenarios import check_scenario, take_injection
+
+__all__ = ["MODEL", "FakeOperation", "GoogleFake", "RecordedRequest", "Surface"]
 
 Surface = Literal["gemini", "vertex"]
 MODEL = "veo-2.0-generate-001"
-
-
-@dataclass
-class RecordedRequest:
-    method: str
-    path: str
-    query: dict[str, str]
-    headers: dict[str, str]
-    json: Any
 
 
 @dataclass
@@ -65,12 +60,12 @@ class GoogleFake:
     token_expires_at: float | None = None
     clock: Callable[[], float] = time.time
     operations: dict[str, FakeOperation] = field(default_factory=dict)
-    requests: list[RecordedRequest] = field(default_factory=list)
+    requests: RequestLog = field(default_factory=RequestLog)
     fired: Counter[str] = field(default_factory=Counter)
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if name == "scenario" and value not in ALL_SCENARIOS:
-            raise ValueError(f"unknown google scenario {value!r}; known: {sorted(ALL_SCENARIOS)}")
+        if name == "scenario":
+            check_scenario("google", value, ALL_SCENARIOS)
         super().__setattr__(name, value)
 
     def creates(self) -> list[RecordedRequest]:
@@ -84,13 +79,7 @@ class GoogleFake:
         ]
 
     def take_injection(self, stage: str) -> Injection | None:
-        injection = INJECTIONS.get(self.scenario)
-        if injection is None or injection.on != stage:
-            return None
-        if injection.times is not None and self.fired[self.scenario] >= injection.times:
-            return None
-        self.fired[self.scenario] += 1
-        return injection
+        return take_injection(INJECTIONS, self.scenario, stage, self.fired)
 
     def new_operation(self, surface: Surface, model: str, body: dict[str, Any]) -> FakeOperation:
         op_id = uuid.uuid4().hex[:12] if surface == "gemini" else str(uuid.uuid4())

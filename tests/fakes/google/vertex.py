@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from tests.fakes.google.checks import check_create
-from tests.fakes.google.envelope import error_info, google_error, injected_error, record
+from tests.fakes.google.envelope import error_info, google_error, injected_error
 from tests.fakes.google.media import encoded_result, result_mp4
 from tests.fakes.google.state import FakeOperation, GoogleFake
 
@@ -30,7 +30,7 @@ def vertex_routes(fake: GoogleFake) -> list[Route]:
         return await _model_call(fake, request)
 
     async def get_operation(request: Request) -> Response:
-        await record(fake, request)
+        await fake.requests.record(request)
         return google_error(
             404, "NOT_FOUND", "Operations of this model are read with fetchPredictOperation."
         )
@@ -46,7 +46,7 @@ def vertex_routes(fake: GoogleFake) -> list[Route]:
 
 
 async def _model_call(fake: GoogleFake, request: Request) -> Response:
-    body = await record(fake, request)
+    body = await fake.requests.record(request)
     if denied := _authorize(fake, request):
         return denied
     params = request.path_params
@@ -90,7 +90,7 @@ def _fetch(fake: GoogleFake, body: Any) -> Response:
 
 
 async def _storage_object(fake: GoogleFake, request: Request) -> Response:
-    await record(fake, request)
+    await fake.requests.record(request)
     if denied := _authorize(fake, request):
         return denied
     uri = f"gs://{request.path_params['bucket']}/{request.path_params['name']}"

@@ -7,23 +7,18 @@ are built from the incoming request's base URL, so they work in both.
 
 from __future__ import annotations
 
-import functools
-import json
-import tempfile
 import uuid
-from pathlib import Path
 from typing import Any
 
-import numpy as np
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from tests.fakes.kling.checks import check_create
-from tests.fakes.kling.state import FakeTask, KlingFake, RecordedRequest
+from tests.fakes.kling.state import FakeTask, KlingFake
 from tests.fakes.kling.tokens import check_authorization
-from vidgate.media.encode import write_mp4
+from tests.fakes.media import tiny_mp4
 
 FAMILIES = ("text2video", "image2video")
 
@@ -36,7 +31,7 @@ def create_app(fake: KlingFake) -> Starlette:
         return await _query(fake, request)
 
     async def video(request: Request) -> Response:
-        return _video(fake, request)
+        return await _video(fake, request)
 
     return Starlette(
         routes=[
@@ -47,18 +42,13 @@ def create_app(fake: KlingFake) -> Starlette:
     )
 
 
-@functools.cache
 def result_mp4() -> bytes:
-    """A real, tiny H.264 MP4 (64x36, 8 frames), made once per test run."""
-    frames = [np.full((36, 64, 3), 16 * i, dtype=np.uint8) for i in range(8)]
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "result.mp4"
-        write_mp4(path, frames, width=64, height=36, fps=8)
-        return path.read_bytes()
+    """The result of every task: a real, tiny H.264 MP4 (64x36, 8 frames)."""
+    return tiny_mp4(64, 36, fps=8, frames=8)
 
 
 async def _create(fake: KlingFake, request: Request) -> Response:
-    body = await _record(fake, request)
+    body = await fake.requests.record(request)
     family = request.path_params["family"]
     if family not in FAMILIES:
         return _error(404, 1203, f"resource /v1/videos/{family} does not exist")
@@ -83,7 +73,7 @@ async def _create(fake: KlingFake, request: Request) -> Response:
 
 
 async def _query(fake: KlingFake, request: Request) -> Response:
-    await _record(fake, request)
+    await fake.requests.record(request)
     if denied := _authorize(fake, request, "poll"):
         return denied
     family = request.path_params["family"]
@@ -94,26 +84,14 @@ async def _query(fake: KlingFake, request: Request) -> Response:
     return _ok(_task_data(task, request, fake))
 
 
-def _video(fake: KlingFake, request: Request) -> Response:
-    fake.requests.append(RecordedRequest("GET", request.url.path, dict(request.headers), None))
+async def _video(fake: KlingFake, request: Request) -> Response:
+    await fake.requests.record(request)
     task = fake.tasks.get(request.path_params["task_id"])
     if task is None or task.status != "succeed":
         return Response("not found", status_code=404)
     if fake.clock() * 1000 > task.updated_at + fake.link_ttl * 1000:
         return Response("link expired", status_code=403)
     return Response(result_mp4(), media_type="video/mp4")
-
-
-async def _record(fake: KlingFake, request: Request) -> Any:
-    raw = await request.body()
-    try:
-        body = json.loads(raw) if raw else None
-    except ValueError:
-        body = raw.decode("utf-8", "replace")
-    fake.requests.append(
-        RecordedRequest(request.method, request.url.path, dict(request.headers), body)
-    )
-    return body
 
 
 def _authorize(fake: KlingFake, request: Request, stage: str) -> Response | None:

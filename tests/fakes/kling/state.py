@@ -9,17 +9,13 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from tests.fakes.kling.scenarios import ALL_SCENARIOS, INJECTIONS, TASK_FAILURES, Injection
+from tests.fakes.recording import RecordedRequest, RequestLog
+from tests.fakes.scenarios import check_scenario, take_injection
+
+__all__ = ["FakeTask", "KlingFake", "RecordedRequest"]
 
 TaskStatus = Literal["submitted", "processing", "succeed", "failed"]
 FIRST_TASK_ID = 867283741759111202
-
-
-@dataclass
-class RecordedRequest:
-    method: str
-    path: str
-    headers: dict[str, str]
-    json: Any
 
 
 @dataclass
@@ -58,12 +54,12 @@ class KlingFake:
     link_ttl: float = 3600.0
     clock: Callable[[], float] = time.time
     tasks: dict[str, FakeTask] = field(default_factory=dict)
-    requests: list[RecordedRequest] = field(default_factory=list)
+    requests: RequestLog = field(default_factory=RequestLog)
     fired: Counter[str] = field(default_factory=Counter)
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if name == "scenario" and value not in ALL_SCENARIOS:
-            raise ValueError(f"unknown kling scenario {value!r}; known: {sorted(ALL_SCENARIOS)}")
+        if name == "scenario":
+            check_scenario("kling", value, ALL_SCENARIOS)
         super().__setattr__(name, value)
 
     def creates(self) -> list[RecordedRequest]:
@@ -80,13 +76,7 @@ class KlingFake:
 
     def take_injection(self, stage: str) -> Injection | None:
         """The scenario's error for this stage, counted, while it has uses left."""
-        injection = INJECTIONS.get(self.scenario)
-        if injection is None or injection.on != stage:
-            return None
-        if injection.times is not None and self.fired[self.scenario] >= injection.times:
-            return None
-        self.fired[self.scenario] += 1
-        return injection
+        return take_injection(INJECTIONS, self.scenario, stage, self.fired)
 
     def new_task(self, family: str, body: dict[str, Any]) -> FakeTask:
         task_id = str(FIRST_TASK_ID + len(self.tasks))

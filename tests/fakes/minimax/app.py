@@ -7,7 +7,6 @@ app, built from the incoming request's base URL, unauthenticated and expiring.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.applications import Starlette
@@ -15,9 +14,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tests.fakes.minimax.media import link_is_valid, signature, tiny_mp4
+from tests.fakes.links import link_is_valid, signature
+from tests.fakes.media import tiny_mp4
 from tests.fakes.minimax.rules import check_create
-from tests.fakes.minimax.state import Endpoint, FakeTask, MiniMaxFake, Recorded
+from tests.fakes.minimax.state import Endpoint, FakeTask, MiniMaxFake
 
 AUTH_MISSING = (1004, "authorization header is missing")
 INVALID_KEY = (2049, "invalid api key")
@@ -27,7 +27,7 @@ DOWNLOAD_PREFIX = "/_fake/minimax/files"
 
 def create_app(fake: MiniMaxFake) -> Starlette:
     async def create(request: Request) -> Response:
-        body = await _record(fake, request)
+        body = await fake.requests.record(request)
         refusal = _refuse(fake, request, "create")
         if refusal is not None:
             return refusal
@@ -41,7 +41,7 @@ def create_app(fake: MiniMaxFake) -> Starlette:
         return _ok({"task_id": task_id})
 
     async def query(request: Request) -> Response:
-        await _record(fake, request)
+        await fake.requests.record(request)
         refusal = _refuse(fake, request, "query")
         if refusal is not None:
             return refusal
@@ -51,7 +51,7 @@ def create_app(fake: MiniMaxFake) -> Starlette:
         return _task_answer(task, fake.advance(task))
 
     async def retrieve(request: Request) -> Response:
-        await _record(fake, request)
+        await fake.requests.record(request)
         refusal = _refuse(fake, request, "retrieve") or _group_refusal(fake, request)
         if refusal is not None:
             return refusal
@@ -61,7 +61,7 @@ def create_app(fake: MiniMaxFake) -> Starlette:
         return _ok({"file": _file_object(fake, request, task)})
 
     async def download(request: Request) -> Response:
-        await _record(fake, request)
+        await fake.requests.record(request)
         name = request.path_params["name"]
         query = request.query_params
         if not link_is_valid(
@@ -78,24 +78,6 @@ def create_app(fake: MiniMaxFake) -> Starlette:
             Route(DOWNLOAD_PREFIX + "/{name}", download, methods=["GET"]),
         ]
     )
-
-
-async def _record(fake: MiniMaxFake, request: Request) -> Any:
-    raw = await request.body()
-    try:
-        body = json.loads(raw) if raw else None
-    except ValueError:
-        body = raw.decode(errors="replace")
-    fake.requests.append(
-        Recorded(
-            method=request.method,
-            path=request.url.path,
-            query=dict(request.query_params),
-            headers={k.lower(): v for k, v in request.headers.items()},
-            json=body,
-        )
-    )
-    return body
 
 
 def _refuse(fake: MiniMaxFake, request: Request, endpoint: Endpoint) -> Response | None:

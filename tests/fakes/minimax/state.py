@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
+from tests.fakes.recording import RecordedRequest, RequestLog
+from tests.fakes.scenarios import take_injection
+
+__all__ = ["SCENARIOS", "FakeTask", "MiniMaxFake", "Recorded"]
+
+Recorded = RecordedRequest
 Endpoint = Literal["create", "query", "retrieve"]
 
 FIRST_TASK_ID = 106916112212032
@@ -18,7 +25,7 @@ FIRST_FILE_ID = 205258526306433
 class Injection:
     """An answer forced on an endpoint: a ``base_resp`` code (HTTP 200) or an HTTP status."""
 
-    endpoint: Endpoint
+    on: Endpoint
     code: int = 0
     http_status: int = 200
     times: int | None = None  # None: every time
@@ -42,15 +49,6 @@ INJECTIONS: dict[str, Injection] = {
 FAIL_CODES = {"content_refused": 1026, "output_refused": 1027, "task_fails_unknown": 1000}
 OTHER_SCENARIOS = frozenset({"times_out", "no_task_id"})
 SCENARIOS = frozenset(INJECTIONS) | frozenset(FAIL_CODES) | OTHER_SCENARIOS
-
-
-@dataclass(frozen=True)
-class Recorded:
-    method: str
-    path: str
-    query: dict[str, str]
-    headers: dict[str, str]
-    json: Any
 
 
 @dataclass
@@ -79,29 +77,22 @@ class MiniMaxFake:
     url_lifetime: float = 32_400.0
     scenario: str | None = None
     clock: Callable[[], float] = time.time
-    requests: list[Recorded] = field(default_factory=list)
+    requests: RequestLog = field(default_factory=RequestLog)
     tasks: dict[str, FakeTask] = field(default_factory=dict)
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(16))
-    _used: dict[str, int] = field(default_factory=dict)
+    fired: Counter[str] = field(default_factory=Counter)
 
-    def calls(self, path: str, method: str | None = None) -> list[Recorded]:
-        return [r for r in self.requests if r.path == path and method in (None, r.method)]
+    def calls(self, path: str, method: str | None = None) -> list[RecordedRequest]:
+        return self.requests.calls(path, method)
 
     @property
-    def creates(self) -> list[Recorded]:
+    def creates(self) -> list[RecordedRequest]:
         """Every create call received, in order (refused ones included)."""
         return self.calls("/v1/video_generation", "POST")
 
     def injected(self, endpoint: Endpoint) -> Injection | None:
         """The forced answer for this call of ``endpoint``, if the scenario has one left."""
-        injection = INJECTIONS.get(self.scenario or "")
-        if injection is None or injection.endpoint != endpoint:
-            return None
-        used = self._used.get(endpoint, 0)
-        if injection.times is not None and used >= injection.times:
-            return None
-        self._used[endpoint] = used + 1
-        return injection
+        return take_injection(INJECTIONS, self.scenario or "", endpoint, self.fired)
 
     def new_task(self, model: str) -> FakeTask:
         index = len(self.tasks)

@@ -7,7 +7,6 @@ GET of the task, as Runway's CloudFront links are.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,16 +15,17 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tests.fakes.runway.media import link_is_valid, signature, tiny_mp4
+from tests.fakes.links import link_is_valid, signature
+from tests.fakes.media import tiny_mp4
 from tests.fakes.runway.rules import check_create
-from tests.fakes.runway.state import API_VERSION, Endpoint, Recorded, RunwayFake, RunwayTask
+from tests.fakes.runway.state import API_VERSION, Endpoint, RunwayFake, RunwayTask
 
 OUTPUT_PREFIX = "/_fake/runway/outputs"
 
 
 def create_app(fake: RunwayFake) -> Starlette:
     async def create(request: Request) -> Response:
-        body = await _record(fake, request)
+        body = await fake.requests.record(request)
         refusal = _refuse(fake, request, "create")
         if refusal is not None:
             return refusal
@@ -41,7 +41,7 @@ def create_app(fake: RunwayFake) -> Starlette:
         return JSONResponse({} if fake.scenario == "no_task_id" else {"id": task.id})
 
     async def get_task(request: Request) -> Response:
-        await _record(fake, request)
+        await fake.requests.record(request)
         refusal = _refuse(fake, request, "task")
         if refusal is not None:
             return refusal
@@ -52,7 +52,7 @@ def create_app(fake: RunwayFake) -> Starlette:
         return JSONResponse(_task_object(fake, request, task))
 
     async def delete_task(request: Request) -> Response:
-        await _record(fake, request)
+        await fake.requests.record(request)
         refusal = _refuse(fake, request, "delete")
         if refusal is not None:
             return refusal
@@ -63,7 +63,7 @@ def create_app(fake: RunwayFake) -> Starlette:
         return Response(status_code=204)
 
     async def output(request: Request) -> Response:
-        await _record(fake, request)
+        await fake.requests.record(request)
         name = request.path_params["name"]
         expires, _, sig = request.query_params.get("_jwt", "").partition(".")
         if not link_is_valid(fake.secret, name, expires, sig, fake.clock()):
@@ -78,24 +78,6 @@ def create_app(fake: RunwayFake) -> Starlette:
             Route(OUTPUT_PREFIX + "/{name}", output, methods=["GET"]),
         ]
     )
-
-
-async def _record(fake: RunwayFake, request: Request) -> Any:
-    raw = await request.body()
-    try:
-        body = json.loads(raw) if raw else None
-    except ValueError:
-        body = raw.decode(errors="replace")
-    fake.requests.append(
-        Recorded(
-            method=request.method,
-            path=request.url.path,
-            query=dict(request.query_params),
-            headers={k.lower(): v for k, v in request.headers.items()},
-            json=body,
-        )
-    )
-    return body
 
 
 def _refuse(fake: RunwayFake, request: Request, endpoint: Endpoint) -> Response | None:

@@ -5,10 +5,17 @@ from __future__ import annotations
 import secrets
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
+from tests.fakes.recording import RecordedRequest, RequestLog
+from tests.fakes.scenarios import take_injection
+
+__all__ = ["SCENARIOS", "Recorded", "RunwayFake", "RunwayTask"]
+
+Recorded = RecordedRequest
 Endpoint = Literal["create", "task", "delete"]
 API_VERSION = "2024-11-06"
 DAY = 24 * 3600.0
@@ -20,7 +27,7 @@ TERMINAL = frozenset({"SUCCEEDED", "FAILED", "CANCELLED", "CANCELED"})
 class Injection:
     """An HTTP error answer forced on an endpoint, ``times`` times (None: every time)."""
 
-    endpoint: Endpoint
+    on: Endpoint
     status: int
     error: str = "Service unavailable"
     times: int | None = None
@@ -62,15 +69,6 @@ OTHER_SCENARIOS = frozenset({"times_out", "no_task_id"})
 SCENARIOS = frozenset(INJECTIONS) | frozenset(ENDINGS) | OTHER_SCENARIOS
 
 
-@dataclass(frozen=True)
-class Recorded:
-    method: str
-    path: str
-    query: dict[str, str]
-    headers: dict[str, str]
-    json: Any
-
-
 @dataclass
 class RunwayTask:
     id: str
@@ -103,31 +101,25 @@ class RunwayFake:
     watermark_allowed: bool = False
     scenario: str | None = None
     clock: Callable[[], float] = time.time
-    requests: list[Recorded] = field(default_factory=list)
+    requests: RequestLog = field(default_factory=RequestLog)
     tasks: dict[str, RunwayTask] = field(default_factory=dict)
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(16))
-    _used: dict[str, int] = field(default_factory=dict)
+    fired: Counter[str] = field(default_factory=Counter)
 
-    def calls(self, path: str, method: str | None = None) -> list[Recorded]:
-        return [r for r in self.requests if r.path == path and method in (None, r.method)]
+    def calls(self, path: str, method: str | None = None) -> list[RecordedRequest]:
+        return self.requests.calls(path, method)
 
     @property
-    def creates(self) -> list[Recorded]:
+    def creates(self) -> list[RecordedRequest]:
         """Every create call received, in order (refused ones included)."""
         return self.calls("/v1/image_to_video", "POST")
 
-    def task_polls(self, task_id: str) -> list[Recorded]:
+    def task_polls(self, task_id: str) -> list[RecordedRequest]:
         return self.calls(f"/v1/tasks/{task_id}", "GET")
 
     def injected(self, endpoint: Endpoint) -> Injection | None:
-        injection = INJECTIONS.get(self.scenario or "")
-        if injection is None or injection.endpoint != endpoint:
-            return None
-        used = self._used.get(endpoint, 0)
-        if injection.times is not None and used >= injection.times:
-            return None
-        self._used[endpoint] = used + 1
-        return injection
+        """The forced answer for this call of ``endpoint``, if the scenario has one left."""
+        return take_injection(INJECTIONS, self.scenario or "", endpoint, self.fired)
 
     def over_daily_limit(self, model: str) -> bool:
         if self.daily_limit is None:

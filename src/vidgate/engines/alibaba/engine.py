@@ -17,24 +17,23 @@ from typing import Any, ClassVar
 
 import httpx
 
-from vidgate.domain.errors import (
-    GenerationError,
-    InternalError,
-    UpstreamLost,
-    UpstreamUnavailable,
-)
+from vidgate.domain.errors import GenerationError
 from vidgate.engines.alibaba.errors import error_for_code
 from vidgate.engines.alibaba.mapping import build_request
-from vidgate.engines.alibaba.options import AlibabaOptions, InvalidOptions
-from vidgate.engines.alibaba.tasks import error_code, json_body, snapshot_for, task_output
-from vidgate.engines.polling import PollPolicy
-from vidgate.engines.protocol import Deployment, EngineJob, Readiness
-from vidgate.engines.remote import (
-    RemoteTaskEngine,
-    TaskSnapshot,
+from vidgate.engines.alibaba.options import AlibabaOptions
+from vidgate.engines.alibaba.tasks import error_code, snapshot_for, task_output
+from vidgate.engines.answers import (
     error_for_status,
+    json_object,
     retry_after,
+    unnamed_task,
+    unreadable,
 )
+from vidgate.engines.credentials import bearer, credential
+from vidgate.engines.options import vendor_model_name
+from vidgate.engines.polling import PollPolicy
+from vidgate.engines.protocol import EngineJob
+from vidgate.engines.remote import RemoteTaskEngine, TaskContext, TaskSnapshot
 
 SYNTHESIS_PATH = "/api/v1/services/aigc/video-generation/video-synthesis"
 
@@ -46,45 +45,33 @@ class AlibabaEngine(RemoteTaskEngine):
     default_policy: ClassVar[PollPolicy] = PollPolicy(
         interval=15.0, min_interval=5.0, timeout=60 * 60.0
     )
+    options_type = AlibabaOptions
     required_credentials = ("api_key",)
 
-    def readiness(self, deployment: Deployment) -> Readiness:
-        ready = super().readiness(deployment)
-        if not ready.ready:
-            return ready
-        try:
-            AlibabaOptions.of(deployment)
-        except InvalidOptions as exc:
-            return Readiness(False, str(exc))
-        return ready
-
     async def submit(self, job: EngineJob) -> dict[str, Any]:
-        options = self._options(job)
-        model = job.deployment.vendor_model_for(job.model.id) or options.default_model
+        options = AlibabaOptions.for_job(job)
+        model = vendor_model_name(job, options.default_model, engine=self.name)
         body = build_request(job, model=model, resolution=options.resolution)
         headers = self._headers(job, options) | {"X-DashScope-Async": "enable"}
         url = options.base_url + SYNTHESIS_PATH
         response = await self.send("POST", url, creates=True, json=body, headers=headers)
-        answer = json_body(response)
+        answer = json_object(response)
         if not response.is_success or error_code(answer):
             raise self._error(response, answer, options)
         task_id = task_output(answer).get("task_id")
         if not isinstance(task_id, str) or not task_id:
-            raise UpstreamLost(
-                f"alibaba accepted the create call (HTTP {response.status_code}) but named no "
-                f"task_id ({response.text[:200]!r}); not sent again"
-            )
+            raise unnamed_task(self.name, response, what="task_id")
         return {"task_id": task_id, "model": model, "request_id": _request_id(answer)}
 
-    async def poll(self, job: EngineJob, state: Mapping[str, Any]) -> TaskSnapshot:
-        options = self._options(job)
+    async def poll(
+        self, job: EngineJob, state: Mapping[str, Any], ctx: TaskContext
+    ) -> TaskSnapshot:
+        options = AlibabaOptions.for_job(job)
         url = f"{options.base_url}/api/v1/tasks/{state['task_id']}"
         response = await self.send("GET", url, headers=self._headers(job, options))
-        answer = json_body(response)
+        answer = json_object(response)
         if response.is_success and answer is None:
-            raise UpstreamUnavailable(
-                f"alibaba answered a poll without JSON: {response.text[:200]!r}"
-            )
+            raise unreadable(self.name, response, creates=False)
         if not response.is_success or error_code(answer):
             raise self._error(response, answer, options)
         return snapshot_for(task_output(answer))
@@ -92,10 +79,10 @@ class AlibabaEngine(RemoteTaskEngine):
     async def cancel_task(self, job: EngineJob, state: Mapping[str, Any]) -> bool:
         """Only a PENDING task can be cancelled (then nothing is billed); DashScope refuses
         the call for a task already RUNNING, which runs to its end and is billed."""
-        options = self._options(job)
+        options = AlibabaOptions.for_job(job)
         url = f"{options.base_url}/api/v1/tasks/{state['task_id']}/cancel"
         response = await self.send("POST", url, headers=self._headers(job, options))
-        return not response.is_success or error_code(json_body(response)) is not None
+        return not response.is_success or error_code(json_object(response)) is not None
 
     def _error(
         self,
@@ -116,18 +103,10 @@ class AlibabaEngine(RemoteTaskEngine):
         return known or error_for_status(self.name, response, detail)
 
     def _headers(self, job: EngineJob, options: AlibabaOptions) -> dict[str, str]:
-        headers = {"Authorization": f"Bearer {job.deployment.credentials.get('api_key', '')}"}
+        headers = bearer(credential(job.deployment, self.name, "api_key"))
         if options.workspace:
             headers["X-DashScope-WorkSpace"] = options.workspace
         return headers
-
-    def _options(self, job: EngineJob) -> AlibabaOptions:
-        try:
-            return AlibabaOptions.of(job.deployment)
-        except InvalidOptions as exc:
-            raise InternalError(
-                f"deployment {job.deployment.name!r} is misconfigured: {exc}"
-            ) from exc
 
 
 def _request_id(answer: Mapping[str, Any] | None) -> str | None:

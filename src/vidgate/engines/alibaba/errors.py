@@ -16,6 +16,7 @@ from vidgate.domain.errors import (
     UpstreamRateLimited,
     UpstreamUnavailable,
 )
+from vidgate.engines.answers import vendor_error
 
 _BY_CODE: dict[str, type[GenerationError]] = {
     "DataInspectionFailed": ContentRefused,
@@ -59,11 +60,7 @@ def error_for_code(
     status = f" (HTTP {http_status})" if http_status is not None else ""
     hint = _HINTS.get(code, "").format(region=repr(region))
     text = f"{subject} {code}{status}: {message or 'no message'}" + (f" ({hint})" if hint else "")
-    if cls is UpstreamRateLimited:
-        return UpstreamRateLimited(text, retry_after=retry_after)
-    if cls is UpstreamUnavailable:
-        return UpstreamUnavailable(text, retry_after=retry_after)
-    return cls(text)
+    return vendor_error(cls, text, retry_after=retry_after)
 
 
 def error_for_failed_task(task_id: str, code: str, message: str) -> GenerationError:

@@ -18,11 +18,9 @@ appends ``/api/v1/...``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Literal
+from typing import ClassVar, Literal
 
-from vidgate.domain.routing import Deployment
+from vidgate.engines.options import DeploymentOptions, Text
 
 Region = Literal["intl", "cn", "us"]
 Resolution = Literal["480p", "720p"]
@@ -38,59 +36,18 @@ REGION_MODELS: dict[Region, str] = {
     "cn": "wanx2.1-t2v-turbo",
     "us": "wan2.1-t2v-turbo",
 }
-KNOWN_OPTIONS = frozenset({"region", "resolution", "workspace"})
 
 
-class InvalidOptions(ValueError):
-    """A deployment's options cannot configure the Alibaba engine."""
+class AlibabaOptions(DeploymentOptions):
+    engine: ClassVar[str] = "alibaba"
 
-
-@dataclass(frozen=True, slots=True)
-class AlibabaOptions:
-    region: Region
-    base_url: str
+    region: Region = "intl"
     resolution: Resolution = "480p"
-    workspace: str | None = None
+    workspace: Text | None = None
 
     @property
     def default_model(self) -> str:
         return REGION_MODELS[self.region]
 
-    @classmethod
-    def of(cls, deployment: Deployment) -> AlibabaOptions:
-        options = deployment.options
-        unknown = sorted(set(options) - KNOWN_OPTIONS)
-        if unknown:
-            known = ", ".join(sorted(KNOWN_OPTIONS))
-            raise InvalidOptions(f"unknown alibaba option(s) {', '.join(unknown)}; known: {known}")
-        region = _region(options)
-        return cls(
-            region=region,
-            base_url=(deployment.base_url or REGION_HOSTS[region]).rstrip("/"),
-            resolution=_resolution(options),
-            workspace=_workspace(options),
-        )
-
-
-def _region(options: Mapping[str, object]) -> Region:
-    value = options.get("region", "intl")
-    for region in REGION_HOSTS:
-        if value == region:
-            return region
-    raise InvalidOptions(f"alibaba option region must be 'intl', 'cn' or 'us', got {value!r}")
-
-
-def _resolution(options: Mapping[str, object]) -> Resolution:
-    value = options.get("resolution", "480p")
-    if value == "480p" or value == "720p":
-        return value
-    raise InvalidOptions(f"alibaba option resolution must be '480p' or '720p', got {value!r}")
-
-
-def _workspace(options: Mapping[str, object]) -> str | None:
-    value = options.get("workspace")
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidOptions(f"alibaba option workspace must be a non-empty string, got {value!r}")
-    return value.strip()
+    def default_base_url(self) -> str:
+        return REGION_HOSTS[self.region]

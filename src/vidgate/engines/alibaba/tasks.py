@@ -11,23 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import httpx
-
 from vidgate.domain.errors import Cancelled, GenerationError, OutputInvalid, UpstreamLost
 from vidgate.engines.alibaba.errors import error_for_failed_task
 from vidgate.engines.protocol import RemoteVideo
 from vidgate.engines.remote import TaskPhase, TaskSnapshot
 
 _WAITING: dict[str, TaskPhase] = {"PENDING": "queued", "SUSPENDED": "queued", "RUNNING": "running"}
-
-
-def json_body(response: httpx.Response) -> Mapping[str, Any] | None:
-    """The JSON object of an answer, or None (a gateway's HTML page, no body)."""
-    try:
-        body = response.json()
-    except ValueError:
-        return None
-    return body if isinstance(body, dict) else None
 
 
 def error_code(body: Mapping[str, Any] | None) -> str | None:

@@ -25,7 +25,7 @@ from vidgate.domain.errors import (
     UpstreamRateLimited,
     UpstreamUnavailable,
 )
-from vidgate.engines.remote import error_for_status, retry_after
+from vidgate.engines.answers import error_for_status, json_object, retry_after, vendor_error
 
 GRPC_NAMES = {
     1: "CANCELLED",
@@ -124,19 +124,12 @@ def _classify(status: str, message: str, text: str, delay: float | None) -> Gene
         if "billing" in lowered:
             return UpstreamQuota(text)
     cls = _BY_STATUS.get(status)
-    if cls is UpstreamRateLimited:
-        return UpstreamRateLimited(text, retry_after=delay)
-    if cls is UpstreamUnavailable:
-        return UpstreamUnavailable(text, retry_after=delay)
-    return cls(text) if cls is not None else None
+    return vendor_error(cls, text, retry_after=delay) if cls is not None else None
 
 
 def _envelope(response: httpx.Response) -> Mapping[str, Any] | None:
-    try:
-        body = response.json()
-    except ValueError:
-        return None
-    error = body.get("error") if isinstance(body, dict) else None
+    body = json_object(response)
+    error = body.get("error") if body is not None else None
     return error if isinstance(error, dict) else None
 
 

@@ -15,13 +15,14 @@ from vidgate.domain.errors import (
     UpstreamRateLimited,
     UpstreamUnavailable,
 )
+from vidgate.engines.answers import vendor_error
 
 CLOCK_SKEW = 1003
 TOKEN_EXPIRED = 1004
 # Codes a freshly signed token can cure; tried once per call.
 RESIGN_CODES = frozenset({CLOCK_SKEW, TOKEN_EXPIRED})
 
-_FINAL: dict[int, tuple[type[GenerationError], str]] = {
+CODES: dict[int, tuple[type[GenerationError], str]] = {
     1000: (UpstreamAuth, "authentication failed"),
     1001: (UpstreamAuth, "the Authorization header is empty"),
     1002: (UpstreamAuth, "the token is invalid; check access_key and secret_key"),
@@ -37,17 +38,15 @@ _FINAL: dict[int, tuple[type[GenerationError], str]] = {
     1203: (UpstreamBadInput, "the requested resource does not exist"),
     1300: (ContentRefused, "the platform policy refused the request"),
     1301: (ContentRefused, "the content-safety policy refused the request"),
+    1302: (UpstreamRateLimited, "requests are too frequent"),
+    1303: (UpstreamRateLimited, "concurrent tasks exceed the resource pack's limit"),
     1304: (UpstreamAuth, "the account's IP whitelist refused this server"),
+    5000: (UpstreamUnavailable, "internal server error"),
+    5001: (UpstreamUnavailable, "temporarily unavailable"),
+    5002: (UpstreamUnavailable, "internal timeout"),
 }
-_RATE_LIMITED = {
-    1302: "requests are too frequent",
-    1303: "concurrent tasks exceed the resource pack's limit",
-}
-_UNAVAILABLE = {
-    5000: "internal server error",
-    5001: "temporarily unavailable",
-    5002: "internal timeout",
-}
+# Any other 5xxx code is a server error too.
+SERVER_ERROR = (UpstreamUnavailable, "server error")
 
 _CONTENT_MARKERS = (
     "risk",
@@ -69,19 +68,12 @@ def error_for_code(
     code: int, message: str, *, http_status: int, retry_after: float | None = None
 ) -> GenerationError | None:
     """The domain error for a non-zero service code, or None when the code is unknown."""
-    detail = f"(HTTP {http_status}): {message or 'no message'}"
-    if code in _RATE_LIMITED:
-        text = f"kling code {code}, {_RATE_LIMITED[code]} {detail}"
-        return UpstreamRateLimited(text, retry_after=retry_after)
-    if code in _UNAVAILABLE or 5000 <= code < 6000:
-        meaning = _UNAVAILABLE.get(code, "server error")
-        text = f"kling code {code}, {meaning} {detail}"
-        return UpstreamUnavailable(text, retry_after=retry_after)
-    known = _FINAL.get(code)
+    known = CODES.get(code) or (SERVER_ERROR if 5000 <= code < 6000 else None)
     if known is None:
         return None
     cls, meaning = known
-    return cls(f"kling code {code}, {meaning} {detail}")
+    text = f"kling code {code}, {meaning} (HTTP {http_status}): {message or 'no message'}"
+    return vendor_error(cls, text, retry_after=retry_after)
 
 
 def error_for_failed_task(task_id: str, reason: str | None) -> GenerationError:

@@ -14,50 +14,23 @@ Options:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import ClassVar, Literal
 
-from vidgate.domain.routing import Deployment
+from vidgate.engines.options import DeploymentOptions
 
-REGION_BASE_URLS = {
+Region = Literal["global", "china"]
+
+REGION_BASE_URLS: dict[Region, str] = {
     "global": "https://api-singapore.klingai.com",
     "china": "https://api-beijing.klingai.com",
 }
-KNOWN_OPTIONS = frozenset({"region", "recover_by_external_id"})
 
 
-class InvalidOptions(ValueError):
-    """A deployment's options cannot configure the Kling engine."""
+class KlingOptions(DeploymentOptions):
+    engine: ClassVar[str] = "kling"
 
-
-@dataclass(frozen=True, slots=True)
-class KlingOptions:
-    base_url: str
+    region: Region = "global"
     recover_by_external_id: bool = False
 
-    @classmethod
-    def of(cls, deployment: Deployment) -> KlingOptions:
-        options = deployment.options
-        unknown = sorted(set(options) - KNOWN_OPTIONS)
-        if unknown:
-            known = ", ".join(sorted(KNOWN_OPTIONS))
-            raise InvalidOptions(f"unknown kling option(s) {', '.join(unknown)}; known: {known}")
-        region_url = _region_url(options)
-        return cls(
-            base_url=(deployment.base_url or region_url).rstrip("/"),
-            recover_by_external_id=_switch(options, "recover_by_external_id"),
-        )
-
-
-def _region_url(options: Mapping[str, object]) -> str:
-    region = options.get("region", "global")
-    if not isinstance(region, str) or region not in REGION_BASE_URLS:
-        raise InvalidOptions(f"kling option region must be 'global' or 'china', got {region!r}")
-    return REGION_BASE_URLS[region]
-
-
-def _switch(options: Mapping[str, object], name: str) -> bool:
-    value = options.get(name, False)
-    if not isinstance(value, bool):
-        raise InvalidOptions(f"kling option {name} must be true or false, got {value!r}")
-    return value
+    def default_base_url(self) -> str:
+        return REGION_BASE_URLS[self.region]

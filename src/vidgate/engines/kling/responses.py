@@ -9,9 +9,10 @@ from typing import Any
 import httpx
 
 from vidgate.domain.errors import OutputInvalid
+from vidgate.engines.answers import json_object, retry_after
 from vidgate.engines.kling.errors import error_for_failed_task
 from vidgate.engines.protocol import RemoteVideo
-from vidgate.engines.remote import TaskPhase, TaskSnapshot, retry_after
+from vidgate.engines.remote import TaskPhase, TaskSnapshot
 
 _RUNNING_PHASES: dict[str, TaskPhase] = {"submitted": "queued", "processing": "running"}
 
@@ -34,14 +35,9 @@ class Envelope:
 
 def read_envelope(response: httpx.Response) -> Envelope | None:
     """The envelope, or None when the body is not one (a proxy's error page, no body)."""
-    try:
-        body = response.json()
-    except ValueError:
-        return None
-    if not isinstance(body, dict):
-        return None
-    code = body.get("code")
-    if not isinstance(code, int) or isinstance(code, bool):
+    body = json_object(response)
+    code = body.get("code") if body is not None else None
+    if body is None or not isinstance(code, int) or isinstance(code, bool):
         return None
     data = body.get("data")
     return Envelope(

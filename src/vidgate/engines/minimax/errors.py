@@ -16,46 +16,40 @@ from vidgate.domain.errors import (
     UpstreamRateLimited,
     UpstreamUnavailable,
 )
+from vidgate.engines.answers import shortened, vendor_error
 
 INPUT_SENSITIVE = 1026
 OUTPUT_SENSITIVE = 1027
 
-_RATE_LIMITED = {
-    1002: "rate limit reached",
-    1039: "token limit reached",
-    1041: "connection limit reached",
-    2045: "request rate grew too fast",
-}
-_UNAVAILABLE = {
-    1000: "unknown error",
-    1001: "request timed out",
-    1024: "internal error",
-    1033: "system error",
-}
-_FINAL: dict[int, tuple[type[GenerationError], str]] = {
+CODES: dict[int, tuple[type[GenerationError], str]] = {
+    1000: (UpstreamUnavailable, "unknown error"),
+    1001: (UpstreamUnavailable, "request timed out"),
+    1002: (UpstreamRateLimited, "rate limit reached"),
     1004: (UpstreamAuth, "not authorized: the key is wrong, or does not match the GroupId"),
     1008: (UpstreamQuota, "the MiniMax account's balance is insufficient"),
+    1024: (UpstreamUnavailable, "internal error"),
     INPUT_SENSITIVE: (ContentRefused, "the prompt or image was flagged as sensitive"),
     OUTPUT_SENSITIVE: (ContentRefused, "the generated video was flagged as sensitive"),
+    1033: (UpstreamUnavailable, "system error"),
+    1039: (UpstreamRateLimited, "token limit reached"),
+    1041: (UpstreamRateLimited, "connection limit reached"),
     1042: (UpstreamBadInput, "the prompt holds too many invisible characters"),
     2013: (UpstreamBadInput, "invalid parameters"),
     2038: (UpstreamAuth, "the MiniMax account needs real-name verification"),
+    2045: (UpstreamRateLimited, "request rate grew too fast"),
     2049: (UpstreamAuth, "invalid API key (or a key of the other region)"),
     2056: (UpstreamQuota, "the usage limit of the current quota window is exceeded"),
 }
+UNKNOWN = (UpstreamBadInput, "an error vidgate does not know")
 
 
 def error_for_code(
     code: int, message: str, *, retry_after: float | None = None, subject: str = "minimax"
 ) -> GenerationError:
     """The domain error for a non-zero ``base_resp.status_code``."""
-    detail = f"{subject} code {code}, {{}} ({_shortened(message)})"
-    if code in _RATE_LIMITED:
-        return UpstreamRateLimited(detail.format(_RATE_LIMITED[code]), retry_after=retry_after)
-    if code in _UNAVAILABLE:
-        return UpstreamUnavailable(detail.format(_UNAVAILABLE[code]), retry_after=retry_after)
-    cls, meaning = _FINAL.get(code, (UpstreamBadInput, "an error vidgate does not know"))
-    return cls(detail.format(meaning))
+    cls, meaning = CODES.get(code, UNKNOWN)
+    text = f"{subject} code {code}, {meaning} ({shortened(message) or 'no message'})"
+    return vendor_error(cls, text, retry_after=retry_after)
 
 
 def error_for_failed_task(task_id: str, code: int, message: str) -> GenerationError:
@@ -63,8 +57,3 @@ def error_for_failed_task(task_id: str, code: int, message: str) -> GenerationEr
     if code == 0:
         return UpstreamBadInput(f"minimax task {task_id} failed without giving a reason")
     return error_for_code(code, message, subject=f"minimax task {task_id} failed:")
-
-
-def _shortened(message: str) -> str:
-    text = " ".join(message.split()) or "no message"
-    return text if len(text) <= 200 else text[:197] + "..."

@@ -11,6 +11,7 @@ from typing import Any
 
 from vidgate.domain.errors import UpstreamBadInput
 from vidgate.engines.minimax.options import MiniMaxOptions
+from vidgate.engines.options import vendor_model_name
 from vidgate.engines.protocol import EngineJob
 
 # The legacy names of the AIML reference. Current MiniMax docs list T2V-01 / I2V-01 /
@@ -23,13 +24,7 @@ def vendor_model(job: EngineJob, options: MiniMaxOptions) -> str:
     """The vendor model for ``job``: the image model when it has a first frame and one is set."""
     if has_image(job) and job.model.id in options.image_models:
         return options.image_models[job.model.id]
-    name = job.deployment.vendor_model_for(job.model.id) or DEFAULT_MODEL_NAMES.get(job.model.id)
-    if name is None:
-        raise UpstreamBadInput(
-            f"minimax: no vendor model for {job.model.id!r}; set it in the deployment's "
-            "vendor_models"
-        )
-    return name
+    return vendor_model_name(job, DEFAULT_MODEL_NAMES.get(job.model.id), engine="minimax")
 
 
 def build_request(job: EngineJob, *, model: str) -> dict[str, Any]:

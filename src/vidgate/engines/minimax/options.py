@@ -12,50 +12,27 @@ Options:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from typing import ClassVar, Literal
 
-from vidgate.domain.routing import Deployment
+from pydantic import Field
 
-REGION_BASE_URLS = {"global": "https://api.minimax.io", "china": "https://api.minimaxi.com"}
-KNOWN_OPTIONS = frozenset({"region", "image_models"})
+from vidgate.engines.options import DeploymentOptions, Text
 
+Region = Literal["global", "china"]
 
-class InvalidOptions(ValueError):
-    """A deployment's options cannot configure the MiniMax engine."""
-
-
-@dataclass(frozen=True, slots=True)
-class MiniMaxOptions:
-    base_url: str
-    image_models: Mapping[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, deployment: Deployment) -> MiniMaxOptions:
-        options = deployment.options
-        unknown = sorted(set(options) - KNOWN_OPTIONS)
-        if unknown:
-            known = ", ".join(sorted(KNOWN_OPTIONS))
-            raise InvalidOptions(f"unknown minimax option(s) {', '.join(unknown)}; known: {known}")
-        region_url = _region_url(options)
-        return cls(
-            base_url=(deployment.base_url or region_url).rstrip("/"),
-            image_models=_model_map(options.get("image_models", {})),
-        )
+REGION_BASE_URLS: dict[Region, str] = {
+    "global": "https://api.minimax.io",
+    "china": "https://api.minimaxi.com",
+}
 
 
-def _region_url(options: Mapping[str, object]) -> str:
-    region = options.get("region", "global")
-    if not isinstance(region, str) or region not in REGION_BASE_URLS:
-        raise InvalidOptions(f"minimax option region must be 'global' or 'china', got {region!r}")
-    return REGION_BASE_URLS[region]
+class MiniMaxOptions(DeploymentOptions):
+    engine: ClassVar[str] = "minimax"
 
+    region: Region = "global"
+    image_models: dict[str, Text] = Field(
+        default_factory=dict, description="a map of model ids to vendor model names"
+    )
 
-def _model_map(value: object) -> dict[str, str]:
-    if not isinstance(value, Mapping) or not all(
-        isinstance(k, str) and isinstance(v, str) and v for k, v in value.items()
-    ):
-        raise InvalidOptions(
-            f"minimax option image_models must map model ids to vendor model names, got {value!r}"
-        )
-    return dict(value)
+    def default_base_url(self) -> str:
+        return REGION_BASE_URLS[self.region]

@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from vidgate.engines.answers import json_object
 from vidgate.engines.remote import TaskPhase
 
 # Older docs list only Preparing/Processing/Success/Fail; the SDKs add Queueing. Callbacks
@@ -38,11 +39,8 @@ class Answer:
 
 def read_answer(response: httpx.Response) -> Answer | None:
     """The answer, or None when the body is not a JSON object (an edge's error page)."""
-    try:
-        body = response.json()
-    except ValueError:
-        return None
-    if not isinstance(body, dict):
+    body = json_object(response)
+    if body is None:
         return None
     base = body.get("base_resp")
     base = base if isinstance(base, dict) else {}

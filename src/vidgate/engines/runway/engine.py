@@ -12,13 +12,15 @@ from typing import Any, ClassVar
 
 import httpx
 
-from vidgate.domain.errors import InternalError, UpstreamAuth, UpstreamLost, UpstreamUnavailable
+from vidgate.domain.errors import UpstreamLost, UpstreamUnavailable
+from vidgate.engines.answers import json_object, unnamed_task
+from vidgate.engines.credentials import bearer, credential
 from vidgate.engines.polling import PollPolicy
-from vidgate.engines.protocol import Deployment, EngineJob, Readiness
-from vidgate.engines.remote import RemoteTaskEngine, TaskSnapshot
+from vidgate.engines.protocol import EngineJob
+from vidgate.engines.remote import RemoteTaskEngine, TaskContext, TaskSnapshot
 from vidgate.engines.runway.errors import error_for_response
 from vidgate.engines.runway.mapping import build_request, vendor_model
-from vidgate.engines.runway.options import InvalidOptions, RunwayOptions
+from vidgate.engines.runway.options import RunwayOptions
 from vidgate.engines.runway.responses import snapshot_for
 
 API_VERSION = "2024-11-06"
@@ -33,35 +35,37 @@ class RunwayEngine(RemoteTaskEngine):
     default_policy: ClassVar[PollPolicy] = PollPolicy(
         interval=6.0, min_interval=5.0, jitter=0.25, timeout=60 * 60.0
     )
+    options_type = RunwayOptions
     required_credentials = ("api_key",)
 
-    def readiness(self, deployment: Deployment) -> Readiness:
-        ready = super().readiness(deployment)
-        if not ready.ready:
-            return ready
-        try:
-            RunwayOptions.of(deployment)
-        except InvalidOptions as exc:
-            return Readiness(False, str(exc))
-        return ready
-
     async def submit(self, job: EngineJob) -> dict[str, Any]:
-        options = self._options(job)
+        options = RunwayOptions.for_job(job)
         model = vendor_model(job)
         body = build_request(job, model=model, send_watermark=options.send_watermark)
         response = await self._call(job, "POST", "/v1/image_to_video", creates=True, json=body)
         if not response.is_success:
             raise error_for_response(response)
-        task_id = _json_object(response).get("id")
+        task_id = (json_object(response) or {}).get("id")
         if not isinstance(task_id, str) or not task_id:
-            raise UpstreamLost(
-                f"runway answered the create call with HTTP {response.status_code} but no task "
-                "id; a task may exist, so it was not sent again"
-            )
+            raise unnamed_task(self.name, response)
         return {"task_id": task_id, "model": model}
 
-    async def poll(self, job: EngineJob, state: Mapping[str, Any]) -> TaskSnapshot:
-        task_id = str(state["task_id"])
+    async def poll(
+        self, job: EngineJob, state: Mapping[str, Any], ctx: TaskContext
+    ) -> TaskSnapshot:
+        return await self._task(job, str(state["task_id"]))
+
+    async def cancel_task(self, job: EngineJob, state: Mapping[str, Any]) -> bool:
+        """Stop a waiting or running task; True when Runway bills it (it had started)."""
+        snapshot = await self._task(job, str(state["task_id"]))
+        if snapshot.phase in ("succeeded", "failed"):
+            return snapshot.phase == "succeeded"
+        response = await self._call(job, "DELETE", f"/v1/tasks/{state['task_id']}")
+        if not response.is_success and response.status_code != 404:
+            raise error_for_response(response)
+        return snapshot.vendor_status not in NOT_STARTED
+
+    async def _task(self, job: EngineJob, task_id: str) -> TaskSnapshot:
         response = await self._call(job, "GET", f"/v1/tasks/{task_id}")
         if response.status_code == 404:
             raise UpstreamLost(
@@ -70,47 +74,15 @@ class RunwayEngine(RemoteTaskEngine):
             )
         if not response.is_success:
             raise error_for_response(response)
-        task = _json_object(response)
+        task = json_object(response)
         if not task:
             raise UpstreamUnavailable(f"runway answered task {task_id} without a task object")
         return snapshot_for(task, task_id)
 
-    async def cancel_task(self, job: EngineJob, state: Mapping[str, Any]) -> bool:
-        """Stop a waiting or running task; True when Runway bills it (it had started)."""
-        snapshot = await self.poll(job, state)
-        if snapshot.phase in ("succeeded", "failed"):
-            return snapshot.phase == "succeeded"
-        response = await self._call(job, "DELETE", f"/v1/tasks/{state['task_id']}")
-        if not response.is_success and response.status_code != 404:
-            raise error_for_response(response)
-        return snapshot.vendor_status not in NOT_STARTED
-
     async def _call(
         self, job: EngineJob, method: str, path: str, *, creates: bool = False, **kwargs: Any
     ) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {_api_key(job)}", "X-Runway-Version": API_VERSION}
-        url = self._options(job).base_url + path
+        key = credential(job.deployment, self.name, "api_key")
+        headers = bearer(key) | {"X-Runway-Version": API_VERSION}
+        url = RunwayOptions.for_job(job).base_url + path
         return await self.send(method, url, creates=creates, headers=headers, **kwargs)
-
-    def _options(self, job: EngineJob) -> RunwayOptions:
-        try:
-            return RunwayOptions.of(job.deployment)
-        except InvalidOptions as exc:
-            raise InternalError(
-                f"deployment {job.deployment.name!r} is misconfigured: {exc}"
-            ) from exc
-
-
-def _api_key(job: EngineJob) -> str:
-    key = job.deployment.credentials.get("api_key")
-    if not key:
-        raise UpstreamAuth(f"deployment {job.deployment.name!r} has no runway api_key")
-    return key
-
-
-def _json_object(response: httpx.Response) -> Mapping[str, Any]:
-    try:
-        body = response.json()
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}

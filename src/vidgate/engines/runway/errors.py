@@ -16,7 +16,7 @@ from vidgate.domain.errors import (
     UpstreamQuota,
     UpstreamUnavailable,
 )
-from vidgate.engines.remote import error_for_status
+from vidgate.engines.answers import error_for_status, json_object, shortened
 
 _REFUSED = (
     ("SAFETY.INPUT.", "the prompt or input image"),
@@ -55,11 +55,7 @@ def error_for_failed_task(task_id: str, code: str | None) -> GenerationError:
 
 def error_text(response: httpx.Response) -> str:
     """The ``error`` member of an error body, else the start of the body."""
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    error = body.get("error") if isinstance(body, dict) else None
+    body = json_object(response)
+    error = body.get("error") if body is not None else None
     text = error if isinstance(error, str) and error else response.text or "no body"
-    text = " ".join(text.split())
-    return text if len(text) <= 300 else text[:297] + "..."
+    return shortened(text, 300)

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from vidgate.domain.errors import UpstreamBadInput
+from vidgate.engines.options import vendor_model_name
 from vidgate.engines.protocol import EngineJob
 
 DEFAULT_MODEL_NAMES = {"gen3a_turbo": "gen3a_turbo", "runway/gen4_turbo": "gen4_turbo"}
@@ -35,13 +36,7 @@ FIRST_IMAGE, LAST_IMAGE = "image_url", "last_image_url"
 
 
 def vendor_model(job: EngineJob) -> str:
-    name = job.deployment.vendor_model_for(job.model.id) or DEFAULT_MODEL_NAMES.get(job.model.id)
-    if name is None:
-        raise UpstreamBadInput(
-            f"runway: no vendor model for {job.model.id!r}; set it in the deployment's "
-            "vendor_models"
-        )
-    return name
+    return vendor_model_name(job, DEFAULT_MODEL_NAMES.get(job.model.id), engine="runway")
 
 
 def build_request(job: EngineJob, *, model: str, send_watermark: bool) -> dict[str, Any]:

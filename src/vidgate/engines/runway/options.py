@@ -10,36 +10,17 @@ Options:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import ClassVar
 
-from vidgate.domain.routing import Deployment
+from vidgate.engines.options import DeploymentOptions
 
 DEFAULT_BASE_URL = "https://api.dev.runwayml.com"
-KNOWN_OPTIONS = frozenset({"send_watermark"})
 
 
-class InvalidOptions(ValueError):
-    """A deployment's options cannot configure the Runway engine."""
+class RunwayOptions(DeploymentOptions):
+    engine: ClassVar[str] = "runway"
 
-
-@dataclass(frozen=True, slots=True)
-class RunwayOptions:
-    base_url: str
     send_watermark: bool = False
 
-    @classmethod
-    def of(cls, deployment: Deployment) -> RunwayOptions:
-        options = deployment.options
-        unknown = sorted(set(options) - KNOWN_OPTIONS)
-        if unknown:
-            known = ", ".join(sorted(KNOWN_OPTIONS))
-            raise InvalidOptions(f"unknown runway option(s) {', '.join(unknown)}; known: {known}")
-        send_watermark = options.get("send_watermark", False)
-        if not isinstance(send_watermark, bool):
-            raise InvalidOptions(
-                f"runway option send_watermark must be true or false, got {send_watermark!r}"
-            )
-        return cls(
-            base_url=(deployment.base_url or DEFAULT_BASE_URL).rstrip("/"),
-            send_watermark=send_watermark,
-        )
+    def default_base_url(self) -> str:
+        return DEFAULT_BASE_URL

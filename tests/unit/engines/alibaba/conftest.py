@@ -10,7 +10,8 @@ import pytest
 
 from tests.fakes.alibaba import AlibabaFake, create_app
 from tests.support.engine_context import RecordingContext
-from tests.unit.engines.alibaba.harness import BASE_URL, SimulatedTime
+from tests.support.simulated_time import SimulatedTime
+from tests.unit.engines.alibaba.harness import BASE_URL
 from vidgate.engines.alibaba import AlibabaEngine
 
 

@@ -1,14 +1,10 @@
-"""Helpers for the Alibaba engine tests: simulated time, deployments and jobs.
+"""Helpers for the Alibaba engine tests: deployments and jobs.
 
-``SimulatedTime`` stands in for the engine's sleep and clock and for the fake's clock:
-sleeping advances it instantly, so the real poll policy runs in milliseconds, and a sleep
-can be made to "crash" the worker to test resuming.
+Time is ``tests.support.simulated_time.SimulatedTime``, shared by the engine and the fake.
 """
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, field
 from typing import Any
 
 from tests.fakes.alibaba import AlibabaFake
@@ -22,27 +18,6 @@ from vidgate.engines.protocol import EngineJob
 BASE_URL = "http://dashscope.test"
 CATALOGUE = seed_catalogue()
 WAN = "wan/v2.1/1.3b/text-to-video"
-
-
-class SimulatedCrash(Exception):
-    """The worker process dies here (raised from a sleep)."""
-
-
-@dataclass
-class SimulatedTime:
-    now: float = field(default_factory=time.time)
-    sleeps: list[float] = field(default_factory=list)
-    crash_at_sleep: int | None = None
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        if self.crash_at_sleep is not None and len(self.sleeps) == self.crash_at_sleep:
-            self.crash_at_sleep = None
-            raise SimulatedCrash
-        self.now += seconds
 
 
 def deployment_for(fake: AlibabaFake, **changes: Any) -> Deployment:

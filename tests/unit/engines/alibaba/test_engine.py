@@ -10,13 +10,8 @@ import pytest
 from tests.fakes.alibaba import AlibabaFake, create_app
 from tests.support.engine_context import RecordingContext
 from tests.support.media import decode_video
-from tests.unit.engines.alibaba.harness import (
-    WAN,
-    SimulatedCrash,
-    SimulatedTime,
-    build_job,
-    deployment_for,
-)
+from tests.support.simulated_time import SimulatedCrash, SimulatedTime
+from tests.unit.engines.alibaba.harness import WAN, build_job, deployment_for
 from vidgate.domain.errors import UpstreamLost
 from vidgate.engines.alibaba import AlibabaEngine
 from vidgate.engines.protocol import RemoteVideo

@@ -9,7 +9,8 @@ import pytest
 
 from tests.fakes.alibaba import AlibabaFake
 from tests.support.engine_context import RecordingContext
-from tests.unit.engines.alibaba.harness import WAN, SimulatedTime, build_job, deployment_for
+from tests.support.simulated_time import SimulatedTime
+from tests.unit.engines.alibaba.harness import WAN, build_job, deployment_for
 from vidgate.domain.errors import (
     Cancelled,
     ContentRefused,

@@ -13,7 +13,8 @@ from tests.fakes.alibaba import AlibabaFake, create_app
 from tests.support.engine_context import RecordingContext
 from tests.support.media import decode_video
 from tests.support.servers import serve_in_thread
-from tests.unit.engines.alibaba.harness import SimulatedTime, build_job, deployment_for
+from tests.support.simulated_time import SimulatedTime
+from tests.unit.engines.alibaba.harness import build_job, deployment_for
 from vidgate.engines.alibaba import AlibabaEngine
 from vidgate.engines.protocol import RemoteVideo
 

@@ -21,8 +21,9 @@ from vidgate.domain.errors import (
 from vidgate.domain.routing import Deployment
 from vidgate.engines.alibaba.errors import error_for_code, error_for_failed_task
 from vidgate.engines.alibaba.mapping import size_for
-from vidgate.engines.alibaba.options import AlibabaOptions, InvalidOptions
+from vidgate.engines.alibaba.options import AlibabaOptions
 from vidgate.engines.alibaba.tasks import snapshot_for
+from vidgate.engines.options import InvalidOptions
 from vidgate.engines.protocol import RemoteVideo
 
 

@@ -10,7 +10,8 @@ import pytest
 
 from tests.fakes.google import GoogleFake, create_app
 from tests.support.engine_context import RecordingContext
-from tests.unit.engines.google.harness import BASE_URL, SimulatedTime
+from tests.support.simulated_time import SimulatedTime
+from tests.unit.engines.google.harness import BASE_URL
 from vidgate.engines.google import GoogleEngine
 
 

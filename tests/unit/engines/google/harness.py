@@ -1,15 +1,11 @@
-"""Helpers for the Google engine tests: simulated time, deployments, input images, jobs.
+"""Helpers for the Google engine tests: deployments, input images, jobs.
 
-``SimulatedTime`` stands in for the engine's sleep and clock and for the fake's clock:
-sleeping advances it instantly, so the real poll policy runs in milliseconds, and a sleep
-can be made to "crash" the worker to test resuming.
+Time is ``tests.support.simulated_time.SimulatedTime``, shared by the engine and the fake.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from tests.fakes.google import GoogleFake
@@ -26,27 +22,6 @@ CATALOGUE = seed_catalogue()
 T2V = "veo2"
 I2V = "veo2/image-to-video"
 IMAGE_REFERENCE = "https://images.example/first.png"
-
-
-class SimulatedCrash(Exception):
-    """The worker process dies here (raised from a sleep)."""
-
-
-@dataclass
-class SimulatedTime:
-    now: float = field(default_factory=time.time)
-    sleeps: list[float] = field(default_factory=list)
-    crash_at_sleep: int | None = None
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        if self.crash_at_sleep is not None and len(self.sleeps) == self.crash_at_sleep:
-            self.crash_at_sleep = None
-            raise SimulatedCrash
-        self.now += seconds
 
 
 def gemini_deployment(fake: GoogleFake, **changes: Any) -> Deployment:

@@ -7,14 +7,8 @@ import pytest
 
 from tests.fakes.google import GoogleFake
 from tests.support.engine_context import RecordingContext
-from tests.unit.engines.google.harness import (
-    I2V,
-    T2V,
-    SimulatedTime,
-    build_job,
-    gemini_deployment,
-    input_image,
-)
+from tests.support.simulated_time import SimulatedTime
+from tests.unit.engines.google.harness import I2V, T2V, build_job, gemini_deployment, input_image
 from vidgate.domain.errors import (
     ContentRefused,
     GenerationError,

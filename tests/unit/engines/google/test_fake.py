@@ -10,7 +10,8 @@ from tests.fakes.google import GoogleFake, create_app
 from tests.support.engine_context import RecordingContext
 from tests.support.media import decode_video
 from tests.support.servers import serve_in_thread
-from tests.unit.engines.google.harness import T2V, SimulatedTime, build_job, gemini_deployment
+from tests.support.simulated_time import SimulatedTime
+from tests.unit.engines.google.harness import T2V, build_job, gemini_deployment
 from vidgate.engines.google import GoogleEngine
 from vidgate.engines.protocol import RemoteVideo
 

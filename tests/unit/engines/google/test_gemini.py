@@ -12,12 +12,11 @@ import pytest
 from tests.fakes.google import MODEL, GoogleFake
 from tests.support.engine_context import RecordingContext
 from tests.support.media import decode_video
+from tests.support.simulated_time import SimulatedCrash, SimulatedTime
 from tests.unit.engines.google.harness import (
     BASE_URL,
     I2V,
     T2V,
-    SimulatedCrash,
-    SimulatedTime,
     build_job,
     gemini_deployment,
     input_image,

@@ -20,8 +20,9 @@ from vidgate.domain.errors import (
 from vidgate.domain.routing import Deployment
 from vidgate.engines.google.errors import error_for_operation, error_for_response
 from vidgate.engines.google.operations import GeneratedVideo, read_operation
-from vidgate.engines.google.options import GoogleOptions, InvalidOptions
+from vidgate.engines.google.options import GoogleOptions
 from vidgate.engines.google.surfaces import GeminiSurface, VertexSurface
+from vidgate.engines.options import InvalidOptions
 
 
 def google_answer(

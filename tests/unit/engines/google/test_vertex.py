@@ -11,11 +11,11 @@ import pytest
 from tests.fakes.google import MODEL, GoogleFake
 from tests.support.engine_context import RecordingContext
 from tests.support.media import decode_video
+from tests.support.simulated_time import SimulatedTime
 from tests.unit.engines.google.harness import (
     BASE_URL,
     I2V,
     T2V,
-    SimulatedTime,
     build_job,
     gemini_deployment,
     input_image,
@@ -60,6 +60,15 @@ async def test_text_to_video_sends_one_create_with_seed_and_bearer_token(
             "seed": 4242,
         },
     }
+
+
+async def test_polls_follow_the_vertex_samples_fifteen_second_cadence(
+    engine: GoogleEngine, fake: GoogleFake, ctx: RecordingContext, sim: SimulatedTime
+) -> None:
+    await engine.run(build_job(vertex_deployment(fake), T2V, prompt="waves"), ctx)
+
+    assert len(sim.sleeps) == fake.running_polls + 1
+    assert all(12.0 <= wait <= 18.0 for wait in sim.sleeps)
 
 
 async def test_operations_are_polled_with_fetch_predict_operation(

@@ -11,13 +11,8 @@ import pytest
 
 from tests.fakes.kling import KlingFake, create_app
 from tests.support.engine_context import RecordingContext
-from tests.unit.engines.kling.harness import (
-    BASE_URL,
-    JobFactory,
-    SimulatedTime,
-    build_job,
-    deployment_for,
-)
+from tests.support.simulated_time import SimulatedTime
+from tests.unit.engines.kling.harness import BASE_URL, JobFactory, build_job, deployment_for
 from vidgate.domain.routing import Deployment
 from vidgate.engines.kling import KlingEngine
 from vidgate.engines.protocol import EngineJob, InputImage

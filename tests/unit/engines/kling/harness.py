@@ -1,15 +1,13 @@
-"""Helpers for the Kling engine tests: simulated time, deployments, input images, jobs.
+"""Helpers for the Kling engine tests: deployments, input images, jobs.
 
-``SimulatedTime`` stands in for both the engine's sleep/clock and the fake's clock: sleeping
-advances it instantly, so the real poll policy (30 s first wait, 12 s interval) runs in
-milliseconds and the JWT times stay consistent on both sides.
+Time is ``tests.support.simulated_time.SimulatedTime``, shared by the engine and the fake, so
+the real poll policy (30 s first wait, 12 s interval) runs in milliseconds and the JWT times
+stay consistent on both sides.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from tests.fakes.kling import KlingFake
@@ -27,26 +25,6 @@ CATALOGUE = seed_catalogue()
 KLING_MODELS = [spec.id for spec in CATALOGUE.for_vendor("kling")]
 
 JobFactory = Callable[..., EngineJob]
-
-
-class SimulatedCrash(Exception):
-    """The worker process dies here (raised from a sleep)."""
-
-
-@dataclass
-class SimulatedTime:
-    now: float = field(default_factory=time.time)
-    sleeps: list[float] = field(default_factory=list)
-    crash_at_sleep: int | None = None
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        if self.crash_at_sleep is not None and len(self.sleeps) == self.crash_at_sleep:
-            raise SimulatedCrash
-        self.now += seconds
 
 
 def deployment_for(fake: KlingFake, **changes: Any) -> Deployment:

@@ -10,7 +10,8 @@ import pytest
 
 from tests.fakes.kling import KlingFake
 from tests.support.engine_context import RecordingContext
-from tests.unit.engines.kling.harness import JobFactory, SimulatedTime, deployment_for
+from tests.support.simulated_time import SimulatedTime
+from tests.unit.engines.kling.harness import JobFactory, deployment_for
 from vidgate.domain.errors import UpstreamAuth
 from vidgate.engines.kling import KlingEngine
 from vidgate.engines.kling.auth import KlingKeys, TokenCache, sign_token

@@ -12,13 +12,8 @@ import pytest
 
 from tests.fakes.kling import KlingFake, create_app
 from tests.support.engine_context import RecordingContext
-from tests.unit.engines.kling.harness import (
-    BASE_URL,
-    JobFactory,
-    SimulatedCrash,
-    SimulatedTime,
-    deployment_for,
-)
+from tests.support.simulated_time import SimulatedCrash, SimulatedTime
+from tests.unit.engines.kling.harness import BASE_URL, JobFactory, deployment_for
 from vidgate.domain.errors import UpstreamLost
 from vidgate.engines.kling import KlingEngine
 from vidgate.engines.protocol import EngineJob, RemoteVideo

@@ -10,12 +10,8 @@ import pytest
 
 from tests.fakes.kling import KlingFake
 from tests.support.engine_context import RecordingContext
-from tests.unit.engines.kling.harness import (
-    JobFactory,
-    SimulatedTime,
-    deployment_for,
-    input_image,
-)
+from tests.support.simulated_time import SimulatedTime
+from tests.unit.engines.kling.harness import JobFactory, deployment_for, input_image
 from vidgate.domain.errors import (
     ContentRefused,
     GenerationError,

@@ -14,7 +14,8 @@ from tests.fakes.kling import KlingFake, create_app
 from tests.support.engine_context import RecordingContext
 from tests.support.media import png_bytes
 from tests.support.servers import serve_in_thread
-from tests.unit.engines.kling.harness import JobFactory, SimulatedTime, deployment_for
+from tests.support.simulated_time import SimulatedTime
+from tests.unit.engines.kling.harness import JobFactory, deployment_for
 from vidgate.engines.kling import KlingEngine
 from vidgate.engines.protocol import RemoteVideo
 

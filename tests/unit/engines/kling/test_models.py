@@ -12,13 +12,8 @@ import pytest
 from tests.fakes.kling import KlingFake
 from tests.support.engine_context import RecordingContext
 from tests.support.media import decode_video
-from tests.unit.engines.kling.harness import (
-    KLING_MODELS,
-    JobFactory,
-    SimulatedTime,
-    deployment_for,
-    input_image,
-)
+from tests.support.simulated_time import SimulatedTime
+from tests.unit.engines.kling.harness import KLING_MODELS, JobFactory, deployment_for, input_image
 from vidgate.engines.kling import KlingEngine
 from vidgate.engines.protocol import InputImage, RemoteVideo
 

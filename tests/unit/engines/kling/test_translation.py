@@ -25,8 +25,9 @@ from vidgate.engines.kling.errors import (
     is_duplicate_external_id,
 )
 from vidgate.engines.kling.mapping import default_model_name, mode_for
-from vidgate.engines.kling.options import InvalidOptions, KlingOptions
+from vidgate.engines.kling.options import KlingOptions
 from vidgate.engines.kling.responses import read_envelope, snapshot_for
+from vidgate.engines.options import InvalidOptions
 from vidgate.engines.protocol import RemoteVideo
 
 

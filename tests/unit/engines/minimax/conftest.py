@@ -13,6 +13,7 @@ import pytest
 from tests.fakes.minimax import MiniMaxFake, create_app
 from tests.support.engine_context import RecordingContext
 from tests.support.media import data_uri, decode_video, png_bytes
+from tests.support.simulated_time import SimulatedTime
 from vidgate.domain.routing import Deployment
 from vidgate.domain.seed_catalogue import seed_catalogue
 from vidgate.domain.shapes import resolve_shape
@@ -24,23 +25,9 @@ from vidgate.engines.protocol import EngineJob, InputImage, RemoteVideo
 BASE_URL = "http://minimax.test"
 API_KEY = "test-minimax-key"
 CATALOGUE = seed_catalogue()
+START = 1_700_000_000.0
 MODEL_IDS = ("video-01", "video-01-live2d")
 IMAGE_SIZE = (640, 360)
-
-
-class SimulatedClock:
-    """Time that moves only when the engine sleeps; records every wait."""
-
-    def __init__(self, start: float = 1_700_000_000.0) -> None:
-        self.now = start
-        self.waits: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.waits.append(seconds)
-        self.now += seconds
 
 
 def deployment(**changes: Any) -> Deployment:
@@ -117,12 +104,12 @@ def submitted(task_id: str, now: float, **extra: Any) -> Mapping[str, Any]:
 
 
 @pytest.fixture
-def clock() -> SimulatedClock:
-    return SimulatedClock()
+def clock() -> SimulatedTime:
+    return SimulatedTime(now=START)
 
 
 @pytest.fixture
-def fake(clock: SimulatedClock) -> MiniMaxFake:
+def fake(clock: SimulatedTime) -> MiniMaxFake:
     return MiniMaxFake(api_key=API_KEY, clock=clock)
 
 
@@ -134,7 +121,7 @@ async def http(fake: MiniMaxFake) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-def engine(http: httpx.AsyncClient, clock: SimulatedClock) -> MiniMaxEngine:
+def engine(http: httpx.AsyncClient, clock: SimulatedTime) -> MiniMaxEngine:
     return MiniMaxEngine(http, sleep=clock.sleep, clock=clock)
 
 

@@ -11,9 +11,9 @@ from tests.fakes.minimax import MiniMaxFake, create_app
 from tests.support.engine_context import RecordingContext
 from tests.support.media import data_uri
 from tests.support.servers import serve_in_thread
+from tests.support.simulated_time import SimulatedTime
 from tests.unit.engines.minimax.conftest import (
     MODEL_IDS,
-    SimulatedClock,
     deployment,
     download,
     make_job,
@@ -119,7 +119,7 @@ async def test_operator_model_names_split_text_and_image_jobs(
 
 
 async def test_submit_saves_the_task_id_before_the_first_poll(
-    engine: MiniMaxEngine, fake: MiniMaxFake, ctx: RecordingContext, clock: SimulatedClock
+    engine: MiniMaxEngine, fake: MiniMaxFake, ctx: RecordingContext, clock: SimulatedTime
 ) -> None:
     await engine.run(make_job("video-01", prompt="a fox"), ctx)
 
@@ -136,21 +136,21 @@ async def test_submit_saves_the_task_id_before_the_first_poll(
 
 
 async def test_polls_follow_the_ten_second_advice(
-    engine: MiniMaxEngine, ctx: RecordingContext, clock: SimulatedClock
+    engine: MiniMaxEngine, ctx: RecordingContext, clock: SimulatedTime
 ) -> None:
     await engine.run(make_job("video-01", prompt="a fox"), ctx)
 
-    assert len(clock.waits) == 4
-    assert all(10.0 <= wait <= 12.0 for wait in clock.waits)
+    assert len(clock.sleeps) == 4
+    assert all(10.0 <= wait <= 12.0 for wait in clock.sleeps)
 
 
 async def test_resume_after_restart_follows_the_same_task_without_creating_again(
-    http: httpx.AsyncClient, fake: MiniMaxFake, ctx: RecordingContext, clock: SimulatedClock
+    http: httpx.AsyncClient, fake: MiniMaxFake, ctx: RecordingContext, clock: SimulatedTime
 ) -> None:
     job = make_job("video-01", prompt="a fox")
 
     async def dies_on_second_wait(seconds: float) -> None:
-        if len(clock.waits) == 1:
+        if len(clock.sleeps) == 1:
             raise Crash
         await clock.sleep(seconds)
 
@@ -191,7 +191,7 @@ async def test_download_url_expires_after_its_lifetime(
     fake: MiniMaxFake,
     http: httpx.AsyncClient,
     ctx: RecordingContext,
-    clock: SimulatedClock,
+    clock: SimulatedTime,
 ) -> None:
     output = await engine.run(make_job("video-01", prompt="a fox"), ctx)
     assert isinstance(output, RemoteVideo)
@@ -235,7 +235,7 @@ def test_readiness_needs_an_api_key_and_valid_options(engine: MiniMaxEngine) -> 
 
 
 async def test_fake_serves_the_same_protocol_on_a_real_socket(
-    fake: MiniMaxFake, clock: SimulatedClock, tmp_path: Path
+    fake: MiniMaxFake, clock: SimulatedTime, tmp_path: Path
 ) -> None:
     with serve_in_thread(create_app(fake)) as base_url:
         async with httpx.AsyncClient() as http:

@@ -10,13 +10,8 @@ import pytest
 from tests.fakes.minimax import MiniMaxFake
 from tests.support.engine_context import RecordingContext
 from tests.support.media import data_uri, png_bytes
-from tests.unit.engines.minimax.conftest import (
-    BASE_URL,
-    SimulatedClock,
-    deployment,
-    make_job,
-    submitted,
-)
+from tests.support.simulated_time import SimulatedTime
+from tests.unit.engines.minimax.conftest import BASE_URL, deployment, make_job, submitted
 from vidgate.domain.errors import (
     ContentRefused,
     GenerationError,
@@ -88,7 +83,7 @@ async def test_final_refusal_of_the_create_call_is_not_retried_and_clears_state(
 
 
 async def test_wrong_key_is_refused_in_an_http_200_as_vendor_auth(
-    http: httpx.AsyncClient, fake: MiniMaxFake, ctx: RecordingContext, clock: SimulatedClock
+    http: httpx.AsyncClient, fake: MiniMaxFake, ctx: RecordingContext, clock: SimulatedTime
 ) -> None:
     engine = MiniMaxEngine(http, sleep=clock.sleep, clock=clock)
     job = make_job("video-01", prompt="a fox", on=deployment(credentials={"api_key": "wrong"}))
@@ -124,7 +119,7 @@ async def test_transient_create_refusals_are_retried_within_the_bound(
     engine: MiniMaxEngine,
     fake: MiniMaxFake,
     ctx: RecordingContext,
-    clock: SimulatedClock,
+    clock: SimulatedTime,
 ) -> None:
     fake.scenario = scenario
 
@@ -134,7 +129,7 @@ async def test_transient_create_refusals_are_retried_within_the_bound(
     assert len(fake.creates) == creates
     assert len(fake.tasks) == 1
     # Backoff grows past the normal interval after a refusal.
-    assert clock.waits[0] > 10.0
+    assert clock.sleeps[0] > 10.0
 
 
 async def test_rate_limit_that_never_ends_gives_up_after_the_submit_bound(
@@ -174,8 +169,20 @@ async def test_transient_poll_errors_are_retried_until_the_video_is_known(
     assert len(fake.creates) == 1
 
 
+async def test_a_retrieve_failure_retries_the_retrieve_not_the_query(
+    engine: MiniMaxEngine, fake: MiniMaxFake, ctx: RecordingContext
+) -> None:
+    fake.scenario = "retrieve_busy_once"
+
+    await engine.run(make_job("video-01", prompt="a fox"), ctx)
+
+    walk = fake.preparing_polls + fake.queueing_polls + fake.processing_polls
+    assert len(fake.calls(QUERY)) == walk + 1
+    assert len(fake.calls(RETRIEVE)) == 2
+
+
 async def test_query_error_without_status_is_final_unless_retryable(
-    engine: MiniMaxEngine, fake: MiniMaxFake, ctx: RecordingContext, clock: SimulatedClock
+    engine: MiniMaxEngine, fake: MiniMaxFake, ctx: RecordingContext, clock: SimulatedTime
 ) -> None:
     ctx.upstream = submitted("999", clock.now)
 
@@ -199,7 +206,7 @@ async def test_create_answered_without_task_id_is_lost_not_resent(
 
 
 async def test_create_answered_with_a_non_json_200_is_lost(
-    ctx: RecordingContext, clock: SimulatedClock
+    ctx: RecordingContext, clock: SimulatedTime
 ) -> None:
     transport = httpx.MockTransport(lambda request: httpx.Response(200, text="<html>ok</html>"))
     async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as http:
@@ -209,7 +216,7 @@ async def test_create_answered_with_a_non_json_200_is_lost(
 
 
 async def test_connection_cut_after_sending_the_create_is_lost(
-    ctx: RecordingContext, clock: SimulatedClock
+    ctx: RecordingContext, clock: SimulatedTime
 ) -> None:
     def cut(request: httpx.Request) -> httpx.Response:
         raise httpx.ReadError("connection reset", request=request)
@@ -221,7 +228,7 @@ async def test_connection_cut_after_sending_the_create_is_lost(
 
 
 async def test_task_that_never_finishes_times_out(
-    http: httpx.AsyncClient, fake: MiniMaxFake, ctx: RecordingContext, clock: SimulatedClock
+    http: httpx.AsyncClient, fake: MiniMaxFake, ctx: RecordingContext, clock: SimulatedTime
 ) -> None:
     fake.scenario = "times_out"
     policy = dataclasses.replace(MiniMaxEngine.default_policy, timeout=120.0)

@@ -13,6 +13,7 @@ import pytest
 from tests.fakes.runway import RunwayFake, create_app
 from tests.support.engine_context import RecordingContext
 from tests.support.media import data_uri, decode_video, png_bytes
+from tests.support.simulated_time import SimulatedTime
 from vidgate.domain.catalogue import ImageRole
 from vidgate.domain.routing import Deployment
 from vidgate.domain.seed_catalogue import seed_catalogue
@@ -24,23 +25,9 @@ from vidgate.engines.runway import RunwayEngine
 BASE_URL = "http://runway.test"
 API_KEY = "test-runway-key"
 CATALOGUE = seed_catalogue()
+START = 1_700_000_000.0
 MODEL_IDS = ("gen3a_turbo", "runway/gen4_turbo")
 IMAGE_SIZE = (640, 360)
-
-
-class SimulatedClock:
-    """Time that moves only when the engine sleeps; records every wait."""
-
-    def __init__(self, start: float = 1_700_000_000.0) -> None:
-        self.now = start
-        self.waits: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.waits.append(seconds)
-        self.now += seconds
 
 
 def deployment(**changes: Any) -> Deployment:
@@ -106,12 +93,12 @@ def reports(ctx: RecordingContext) -> list[tuple[str, int | None, str | None]]:
 
 
 @pytest.fixture
-def clock() -> SimulatedClock:
-    return SimulatedClock()
+def clock() -> SimulatedTime:
+    return SimulatedTime(now=START)
 
 
 @pytest.fixture
-def fake(clock: SimulatedClock) -> RunwayFake:
+def fake(clock: SimulatedTime) -> RunwayFake:
     return RunwayFake(api_key=API_KEY, clock=clock)
 
 
@@ -123,7 +110,7 @@ async def http(fake: RunwayFake) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-def engine(http: httpx.AsyncClient, clock: SimulatedClock) -> RunwayEngine:
+def engine(http: httpx.AsyncClient, clock: SimulatedTime) -> RunwayEngine:
     return RunwayEngine(http, sleep=clock.sleep, clock=clock)
 
 

@@ -11,10 +11,10 @@ from tests.fakes.runway import RunwayFake, create_app
 from tests.support.engine_context import RecordingContext
 from tests.support.media import data_uri
 from tests.support.servers import serve_in_thread
+from tests.support.simulated_time import SimulatedTime
 from tests.unit.engines.runway.conftest import (
     API_KEY,
     MODEL_IDS,
-    SimulatedClock,
     deployment,
     download,
     input_image,
@@ -154,12 +154,12 @@ async def test_caller_url_is_forwarded_only_when_runway_can_fetch_it(
 
 
 async def test_resume_after_restart_follows_the_same_task_without_creating_again(
-    http: httpx.AsyncClient, fake: RunwayFake, ctx: RecordingContext, clock: SimulatedClock
+    http: httpx.AsyncClient, fake: RunwayFake, ctx: RecordingContext, clock: SimulatedTime
 ) -> None:
     job = make_job("runway/gen4_turbo", prompt="a fox")
 
     async def dies_on_second_wait(seconds: float) -> None:
-        if len(clock.waits) == 1:
+        if len(clock.sleeps) == 1:
             raise Crash
         await clock.sleep(seconds)
 
@@ -184,16 +184,16 @@ async def test_job_left_submitting_is_lost_without_any_call(
 
 
 async def test_polls_keep_runway_s_pace(
-    engine: RunwayEngine, ctx: RecordingContext, clock: SimulatedClock
+    engine: RunwayEngine, ctx: RecordingContext, clock: SimulatedTime
 ) -> None:
     await engine.run(make_job("gen3a_turbo"), ctx)
 
-    assert len(clock.waits) == 4
-    assert all(5.0 <= wait <= 7.5 for wait in clock.waits)
+    assert len(clock.sleeps) == 4
+    assert all(5.0 <= wait <= 7.5 for wait in clock.sleeps)
 
 
 async def test_task_over_the_concurrency_cap_waits_throttled_then_runs(
-    http: httpx.AsyncClient, fake: RunwayFake, ctx: RecordingContext, clock: SimulatedClock
+    http: httpx.AsyncClient, fake: RunwayFake, ctx: RecordingContext, clock: SimulatedTime
 ) -> None:
     fake.concurrency = 1
     headers = {"Authorization": f"Bearer {API_KEY}", "X-Runway-Version": "2024-11-06"}
@@ -220,12 +220,12 @@ async def test_output_links_are_re_signed_on_each_poll_and_expire(
     fake: RunwayFake,
     http: httpx.AsyncClient,
     ctx: RecordingContext,
-    clock: SimulatedClock,
+    clock: SimulatedTime,
 ) -> None:
     output = await engine.run(make_job("gen3a_turbo"), ctx)
     assert isinstance(output, RemoteVideo) and ctx.upstream is not None
     clock.now += 10
-    again = await engine.poll(make_job("gen3a_turbo"), ctx.upstream)
+    again = await engine.poll(make_job("gen3a_turbo"), ctx.upstream, ctx)
     assert isinstance(again.output, RemoteVideo)
 
     assert again.output.url != output.url
@@ -249,11 +249,12 @@ async def test_cancel_deletes_a_live_task_and_says_whether_runway_bills_it(
     deleted: bool,
     engine: RunwayEngine,
     fake: RunwayFake,
+    ctx: RecordingContext,
 ) -> None:
     job = make_job("gen3a_turbo")
     state = await engine.submit(job)
     for _ in range(polls_before):
-        await engine.poll(job, state)
+        await engine.poll(job, state, ctx)
 
     assert await engine.cancel(job, state) is billed
 
@@ -263,7 +264,7 @@ async def test_cancel_deletes_a_live_task_and_says_whether_runway_bills_it(
 
 
 async def test_cancel_of_a_throttled_task_is_not_billed(
-    engine: RunwayEngine, fake: RunwayFake
+    engine: RunwayEngine, fake: RunwayFake, ctx: RecordingContext
 ) -> None:
     fake.concurrency = 0
     job = make_job("runway/gen4_turbo")
@@ -273,17 +274,17 @@ async def test_cancel_of_a_throttled_task_is_not_billed(
 
     assert fake.tasks[state["task_id"]].status_when_deleted == "THROTTLED"
     with pytest.raises(UpstreamLost, match="404"):
-        await engine.poll(job, state)
+        await engine.poll(job, state, ctx)
 
 
 async def test_cancel_of_a_failed_task_is_not_billed(
-    engine: RunwayEngine, fake: RunwayFake
+    engine: RunwayEngine, fake: RunwayFake, ctx: RecordingContext
 ) -> None:
     fake.scenario = "internal_failure"
     fake.pending_polls = fake.running_polls = 0
     job = make_job("gen3a_turbo")
     state = await engine.submit(job)
-    await engine.poll(job, state)
+    await engine.poll(job, state, ctx)
 
     assert await engine.cancel(job, state) is False
     assert fake.calls(f"/v1/tasks/{state['task_id']}", "DELETE") == []
@@ -297,7 +298,7 @@ def test_readiness_needs_an_api_key_and_valid_options(engine: RunwayEngine) -> N
 
 
 async def test_fake_serves_the_same_protocol_on_a_real_socket(
-    fake: RunwayFake, clock: SimulatedClock, tmp_path: Path
+    fake: RunwayFake, clock: SimulatedTime, tmp_path: Path
 ) -> None:
     with serve_in_thread(create_app(fake)) as base_url:
         async with httpx.AsyncClient() as http:

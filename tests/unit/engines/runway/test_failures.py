@@ -11,14 +11,8 @@ from tests.fakes.runway import RunwayFake
 from tests.fakes.runway.state import ENDINGS
 from tests.support.engine_context import RecordingContext
 from tests.support.media import data_uri
-from tests.unit.engines.runway.conftest import (
-    API_KEY,
-    SimulatedClock,
-    deployment,
-    input_image,
-    make_job,
-    still,
-)
+from tests.support.simulated_time import SimulatedTime
+from tests.unit.engines.runway.conftest import API_KEY, deployment, input_image, make_job, still
 from vidgate.domain.errors import (
     Cancelled,
     ContentRefused,
@@ -101,7 +95,7 @@ async def test_final_refusal_of_the_create_call_is_not_retried_and_clears_state(
 
 
 async def test_wrong_key_is_vendor_auth(
-    http: httpx.AsyncClient, fake: RunwayFake, ctx: RecordingContext, clock: SimulatedClock
+    http: httpx.AsyncClient, fake: RunwayFake, ctx: RecordingContext, clock: SimulatedTime
 ) -> None:
     engine = RunwayEngine(http, sleep=clock.sleep, clock=clock)
     job = make_job("gen3a_turbo", on=deployment(credentials={"api_key": "wrong"}))
@@ -121,7 +115,7 @@ async def test_transient_create_refusals_are_retried_within_the_bound(
     engine: RunwayEngine,
     fake: RunwayFake,
     ctx: RecordingContext,
-    clock: SimulatedClock,
+    clock: SimulatedTime,
 ) -> None:
     fake.scenario = scenario
 
@@ -130,7 +124,7 @@ async def test_transient_create_refusals_are_retried_within_the_bound(
     assert isinstance(output, RemoteVideo)
     assert len(fake.creates) == creates
     assert len(fake.tasks) == 1
-    assert clock.waits[0] > 6.0 * 0.75 * 2  # backed off, not the normal pace
+    assert clock.sleeps[0] > 6.0 * 0.75 * 2  # backed off, not the normal pace
 
 
 async def test_load_shedding_that_never_ends_gives_up_after_the_submit_bound(
@@ -185,7 +179,7 @@ async def test_task_deleted_at_runway_is_lost(
     await http.delete(f"/v1/tasks/{state['task_id']}", headers=HEADERS)
 
     with pytest.raises(UpstreamLost, match="404"):
-        await engine.poll(job, state)
+        await engine.poll(job, state, ctx)
 
 
 async def test_create_answered_without_an_id_is_lost_not_resent(
@@ -201,7 +195,7 @@ async def test_create_answered_without_an_id_is_lost_not_resent(
 
 
 async def test_task_that_never_finishes_times_out(
-    http: httpx.AsyncClient, fake: RunwayFake, ctx: RecordingContext, clock: SimulatedClock
+    http: httpx.AsyncClient, fake: RunwayFake, ctx: RecordingContext, clock: SimulatedTime
 ) -> None:
     fake.scenario = "times_out"
     policy = dataclasses.replace(RunwayEngine.default_policy, timeout=60.0)
