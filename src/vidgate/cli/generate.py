@@ -1,95 +1,91 @@
-"""``vidgate generate``: create a generation, show its progress, download the video."""
+"""``vidgate generate``: one video through the SDK (``vidgate.client``) and /v1/videos:
+create it, show its progress live, stream the result to a file. It asks the server about
+the model (nothing here imports the server's code)."""
 
 from __future__ import annotations
 
-import base64
 import json
-import mimetypes
-import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
-import httpx
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from vidgate.domain.seed_catalogue import seed_catalogue
+from vidgate.client import APIError, Client, InputReference, ParamValue, Video, WaitTimeout
 
 console = Console(highlight=False)
+URL_SCHEMES = ("https://", "http://", "data:")
 
 
 def generate(
     model: Annotated[str, typer.Argument(help="A model id, e.g. video-01 (see `vidgate models`)")],
     prompt: Annotated[str, typer.Argument(help="What should happen in the video")],
     image: Annotated[
-        str | None, typer.Option(help="First frame: a file path or an https URL")
+        str | None, typer.Option(help="First frame: a file to upload, or an http(s)/data: URL")
     ] = None,
     param: Annotated[
         list[str] | None,
-        typer.Option(help="Extra parameter key=value (JSON value or text); repeatable"),
+        typer.Option(help="A model field key=value (JSON value or text), e.g. seconds=5"),
     ] = None,
     out: Annotated[Path | None, typer.Option(help="Where to save the MP4")] = None,
     base_url: Annotated[str, typer.Option(envvar="VIDGATE_BASE_URL")] = "http://127.0.0.1:8000",
     key: Annotated[str | None, typer.Option(envvar="VIDGATE_API_KEY", help="API key")] = None,
-    timeout: Annotated[float, typer.Option(help="Give up after this many seconds")] = 1800,
+    timeout: Annotated[float, typer.Option(help="Stop waiting after this many seconds")] = 1800,
 ) -> None:
     """Generate one video and download it."""
     if not key:
         console.print("[red]an API key is needed: --key or VIDGATE_API_KEY[/red]")
         raise typer.Exit(2)
-    body = _request_body(model, prompt, image, param or [])
-    headers = {"Authorization": f"Bearer {key}"}
-    with httpx.Client(base_url=base_url, headers=headers, timeout=60) as client:
-        created = _checked(client.post("/v2/video/generations", json=body))
-        job = _follow(client, created["id"], timeout)
-        if job["status"] != "completed":
-            error = job.get("error") or {}
-            console.print(
-                f"[red]{job['status']}: {error.get('name')}: {error.get('message')}[/red]"
-            )
-            raise typer.Exit(1)
-        target = out or Path(f"{job['id']}.mp4")
-        _download(client, job["video"]["url"], target)
+    params = parse_params(param or [])
+    reference = input_reference(image)
+    with Client(base_url=base_url, api_key=key) as client:
+        try:
+            video = _follow(client, model, prompt, reference, params, timeout)
+            target = out or Path(f"{video.id}.mp4")
+            with console.status(f"downloading {video.id}"):
+                client.videos.download(video.id, target)
+        except WaitTimeout as error:
+            console.print(f"[red]gave up after {timeout:g} s; {error.video.id} goes on[/red]")
+            raise typer.Exit(1) from None
+        except APIError as error:
+            console.print(f"[red]{error}[/red]")
+            raise typer.Exit(1) from None
     console.print(f"saved [bold]{target}[/bold] ({target.stat().st_size} bytes)")
 
 
-def _request_body(model: str, prompt: str, image: str | None, params: list[str]) -> dict[str, Any]:
-    body: dict[str, Any] = {"model": model, "prompt": prompt}
-    for item in params:
+def parse_params(items: list[str]) -> dict[str, ParamValue]:
+    """``key=value`` pairs; a value that parses as JSON is sent as that JSON value."""
+    params: dict[str, ParamValue] = {}
+    for item in items:
         name, sep, raw = item.partition("=")
-        if not sep:
+        if not sep or not name:
             raise typer.BadParameter(f"--param {item!r}: expected key=value")
         try:
-            body[name] = json.loads(raw)
+            params[name] = json.loads(raw)
         except json.JSONDecodeError:
-            body[name] = raw
-    if image is not None:
-        body[_image_field(model)] = _image_reference(image)
-    return body
+            params[name] = raw
+    return params
 
 
-def _image_field(model: str) -> str:
-    spec = seed_catalogue().get(model)
-    if spec is None:
-        return "image_url"
-    fields = [n for n, p in spec.params.items() if p.image_role == "first_frame"]
-    if not fields:
-        raise typer.BadParameter(f"model {model!r} takes no input image")
-    name = fields[0]
-    return {v: k for k, v in spec.unified_aliases.items()}.get(name, name)
-
-
-def _image_reference(image: str) -> str:
-    if image.startswith(("https://", "http://", "data:")):
+def input_reference(image: str | None) -> InputReference | None:
+    """A URL as is (sent as ``image_url``); anything else is a file to upload."""
+    if image is None or image.startswith(URL_SCHEMES):
         return image
     path = Path(image)
-    mime = mimetypes.guess_type(path.name)[0] or "image/png"
-    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode()}"
+    if not path.is_file():
+        raise typer.BadParameter(f"--image {image!r}: no such file (or use an https:// URL)")
+    return path
 
 
-def _follow(client: httpx.Client, job_id: str, timeout: float) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
+def _follow(
+    client: Client,
+    model: str,
+    prompt: str,
+    reference: InputReference | None,
+    params: dict[str, ParamValue],
+    timeout: float,
+) -> Video:
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -97,36 +93,26 @@ def _follow(client: httpx.Client, job_id: str, timeout: float) -> dict[str, Any]
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task(f"{job_id}: queued", total=100)
-        while True:
-            job = _checked(client.get("/v2/video/generations", params={"generation_id": job_id}))
-            progress.update(
-                task, completed=job.get("progress", 0), description=f"{job_id}: {job['status']}"
-            )
-            if job["status"] in ("completed", "error"):
-                return job
-            if time.monotonic() > deadline:
-                console.print(f"[red]gave up after {timeout:.0f} s; the job goes on[/red]")
-                raise typer.Exit(1)
-            time.sleep(1.0)
+        task = progress.add_task(f"{model}: creating", total=100)
 
+        def show(video: Video) -> None:
+            progress.update(task, completed=video.progress, description=_line(video))
 
-def _download(client: httpx.Client, url: str, target: Path) -> None:
-    with client.stream("GET", url) as response:
-        response.raise_for_status()
-        with target.open("wb") as handle:
-            for chunk in response.iter_bytes(1024 * 1024):
-                handle.write(chunk)
-
-
-def _checked(response: httpx.Response) -> dict[str, Any]:
-    if response.status_code >= 400:
-        try:
-            error = response.json().get("error", {})
-            message = f"{error.get('name')}: {error.get('message')}"
-        except ValueError:
-            message = response.text
-        console.print(f"[red]HTTP {response.status_code}: {message}[/red]")
+        video = client.generate(
+            model,
+            prompt,
+            input_reference=reference,
+            timeout=timeout,
+            on_progress=show,
+            extra_body=params,
+        )
+    if video.status != "completed":
+        error = video.error
+        detail = f"{error.code}: {error.message}" if error else "no reason given"
+        console.print(f"[red]{video.id} {video.status}: {detail}[/red]")
         raise typer.Exit(1)
-    data: dict[str, Any] = response.json()
-    return data
+    return video
+
+
+def _line(video: Video) -> str:
+    return f"{video.id}: {video.status.replace('_', ' ')}"

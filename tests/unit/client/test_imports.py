@@ -1,0 +1,43 @@
+"""Importing the SDK never imports the server (import-linter checks the code; this checks
+what actually gets loaded)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+SERVER_PARTS = (
+    "vidgate.api",
+    "vidgate.services",
+    "vidgate.store",
+    "vidgate.worker",
+    "vidgate.engines",
+    "vidgate.blobs",
+    "vidgate.bootstrap",
+    "vidgate.domain",
+    "vidgate.config",
+    "vidgate.cli",
+    "fastapi",
+    "starlette",
+    "sqlalchemy",
+    "uvicorn",
+    "alembic",
+    "torch",
+)
+
+
+def test_importing_the_sdk_loads_no_server_module() -> None:
+    code = (
+        "import json, sys, vidgate.client, vidgate.client.types; "
+        "print(json.dumps(sorted(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = json.loads(done.stdout)
+    server = [m for m in loaded if m in SERVER_PARTS or m.startswith(_dotted(SERVER_PARTS))]
+    assert server == []
+    assert "httpx" in loaded and "pydantic" in loaded
+
+
+def _dotted(names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(name + "." for name in names)
