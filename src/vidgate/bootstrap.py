@@ -18,6 +18,7 @@ from vidgate.blobs.local import LocalBlobStore
 from vidgate.blobs.protocol import BlobStore
 from vidgate.config import Settings, load_prices, load_routing
 from vidgate.domain.catalogue import Catalogue
+from vidgate.domain.errors import InvalidRequest
 from vidgate.domain.jobs import Job
 from vidgate.domain.routing import Deployment, RoutingTable
 from vidgate.domain.seed_catalogue import seed_catalogue
@@ -32,6 +33,7 @@ from vidgate.engines.protocol import Closable, Engine, Readiness
 from vidgate.engines.remote import RemoteTaskEngine
 from vidgate.engines.runway import RunwayEngine
 from vidgate.engines.sandbox import SandboxEngine
+from vidgate.engines.sandbox.render import RenderCap
 from vidgate.net.fetch import PublicFetcher
 from vidgate.services.generations import Generations
 from vidgate.services.inputs import InputImages
@@ -42,6 +44,7 @@ from vidgate.services.webhooks import WebhookDeliverer, Webhooks
 from vidgate.store.migrate import migrate
 from vidgate.store.sql import SqlStore
 from vidgate.store.sql.connections import Connections, connect
+from vidgate.store.sql.notifications import JobEventListener
 from vidgate.store.sql.webhooks import SqlWebhookStore
 from vidgate.worker.execution import FinishedHook, JobRunner
 from vidgate.worker.outputs import OutputIngest
@@ -109,6 +112,7 @@ def build_engines(settings: Settings, http: httpx.AsyncClient) -> dict[str, Engi
             queue_seconds=settings.sandbox_queue_seconds,
             run_seconds=settings.sandbox_run_seconds,
             failure_rate=settings.sandbox_failure_rate,
+            render_cap=RenderCap(settings.sandbox_max_side, settings.sandbox_max_frames),
         ),
         "diffusers": DiffusersEngine(
             device=settings.local_device,
@@ -122,7 +126,19 @@ def build_engines(settings: Settings, http: httpx.AsyncClient) -> dict[str, Engi
 
 
 def build_blobs(settings: Settings) -> BlobStore:
-    return LocalBlobStore(settings.blobs_dir)
+    if settings.blob_store == "local":
+        return LocalBlobStore(settings.blobs_dir)
+    if not settings.s3_bucket:
+        raise InvalidRequest("VIDGATE_BLOB_STORE=s3 needs VIDGATE_S3_BUCKET")
+    from vidgate.blobs.s3 import S3BlobStore  # imports boto3, so only when S3 is chosen
+
+    return S3BlobStore(
+        settings.s3_bucket,
+        prefix=settings.s3_prefix,
+        endpoint_url=settings.s3_endpoint_url,
+        region=settings.s3_region,
+        public_endpoint_url=settings.s3_public_endpoint_url,
+    )
 
 
 async def prepare_database(settings: Settings) -> list[IssuedKey]:
@@ -260,7 +276,13 @@ def build_worker(
         config=WorkerConfig(
             lease_seconds=settings.lease_seconds,
             max_attempts=settings.max_attempts,
-            claim_interval=settings.claim_interval_seconds,
+            # On PostgreSQL, notifications wake the worker (start_background); it still
+            # polls, slowly, for expired leases and anything a lost connection missed.
+            claim_interval=(
+                settings.claim_interval_seconds
+                if settings.is_sqlite
+                else settings.claim_fallback_seconds
+            ),
             engines=settings.worker_engine_names,
             sandbox_slots=settings.worker_slots,
         ),
@@ -283,12 +305,7 @@ def create_server_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = await open_runtime(settings, with_worker=settings.worker_enabled)
         app.state.vidgate = runtime.api_context()
-        background = []
-        if runtime.worker is not None:
-            background = [
-                asyncio.create_task(runtime.worker.run()),
-                asyncio.create_task(runtime.deliverer.run()),
-            ]
+        background = start_background(runtime)
         try:
             yield
         finally:
@@ -299,6 +316,23 @@ def create_server_app(settings: Settings) -> FastAPI:
             await close_runtime(runtime)
 
     return create_app(None, max_request_bytes=settings.max_request_bytes, lifespan=lifespan)
+
+
+def start_background(runtime: Runtime) -> list[asyncio.Task[None]]:
+    """The worker's loops (claims, webhook deliveries) and, on PostgreSQL, the listener that
+    wakes it when another process queues a job or asks for a cancel."""
+    worker = runtime.worker
+    if worker is None:
+        return []
+    loops = [worker.run(), runtime.deliverer.run()]
+    if runtime.connections.dialect == "postgresql":
+        listener = JobEventListener(
+            runtime.settings.resolved_database_url,
+            worker.on_job_event,
+            on_connected=worker.wake,
+        )
+        loops.append(listener.run())
+    return [asyncio.create_task(loop) for loop in loops]
 
 
 async def _signing_secret(settings: Settings, store: SqlStore) -> bytes:

@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     s3_endpoint_url: str | None = None
     s3_region: str | None = None
     s3_prefix: str = ""
+    s3_public_endpoint_url: str | None = None
 
     signing_secret: SecretStr | None = None
     url_ttl_seconds: int = Field(default=24 * 3600, gt=0)
@@ -47,10 +48,14 @@ class Settings(BaseSettings):
     max_attempts: int = Field(default=3, ge=1)
     job_timeout_seconds: float = Field(default=4 * 3600, gt=0)
     claim_interval_seconds: float = Field(default=1.0, gt=0)
+    claim_fallback_seconds: float = Field(default=5.0, gt=0)
+    health_port: int | None = None
 
     sandbox_queue_seconds: float = Field(default=1.0, ge=0)
     sandbox_run_seconds: float = Field(default=3.0, ge=0)
     sandbox_failure_rate: float = Field(default=0.0, ge=0, le=1)
+    sandbox_max_side: int | None = Field(default=None, ge=16)
+    sandbox_max_frames: int | None = Field(default=None, ge=1)
 
     routing_file: Path | None = None
     pricing_file: Path | None = None

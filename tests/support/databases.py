@@ -6,6 +6,7 @@ skipped, unless ``VIDGATE_REQUIRE_POSTGRES=1`` (set by CI) makes that an error.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator
@@ -39,9 +40,10 @@ async def fresh_postgres_database() -> AsyncIterator[str]:
     admin_dsn = base.replace("postgresql+asyncpg://", "postgresql://")
     conn = await asyncpg.connect(admin_dsn)
     try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
+        await _create_database(conn, name)
     finally:
         await conn.close()
+
     prefix, _, _ = base.rpartition("/")
     try:
         yield f"{prefix}/{name}"
@@ -75,3 +77,15 @@ async def database_url(kind: str, tmp_path: Path) -> AsyncIterator[str]:
         return
     async with fresh_postgres_database() as url:
         yield url
+
+
+async def _create_database(conn: asyncpg.Connection, name: str) -> None:
+    """CREATE DATABASE copies template1 and fails while another session creates one too."""
+    for attempt in range(20):
+        try:
+            await conn.execute(f'CREATE DATABASE "{name}"')
+            return
+        except asyncpg.exceptions.ObjectInUseError:
+            if attempt == 19:
+                raise
+            await asyncio.sleep(0.1 * (attempt + 1))

@@ -16,6 +16,7 @@ from vidgate.api.errors import ErrorRenderers, install_error_handlers
 from vidgate.api.limits import BodySizeLimit
 from vidgate.api.openai import routes as openai_routes
 from vidgate.api.openai.errors import render_openai
+from vidgate.api.playground import routes as playground_routes
 from vidgate.api.request_ids import RequestIds
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -42,6 +43,7 @@ def create_app(
     app.include_router(admin_routes.router, tags=["admin"])
     app.include_router(webhooks.router, tags=["webhooks"])
     app.include_router(files.router, tags=["files"])
+    app.include_router(playground_routes.router, tags=["playground"])
 
     app.include_router(ops.router, tags=["operations"])
     app.add_middleware(BodySizeLimit, max_bytes=max_request_bytes)

@@ -56,7 +56,11 @@ class LocalBlobStore:
 
     async def open_stream(self, key: str, chunk_size: int = 1024 * 1024) -> AsyncIterator[bytes]:
         path = self.path_for(key)
-        with path.open("rb") as handle:
+        try:
+            handle = path.open("rb")
+        except FileNotFoundError:
+            raise NotFound(f"no such object: {key!r}") from None
+        with handle:
             while chunk := await asyncio.to_thread(handle.read, chunk_size):
                 yield chunk
 

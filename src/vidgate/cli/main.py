@@ -1,10 +1,10 @@
-"""``vidgate``: serve, keys, models, generate, migrate."""
+"""``vidgate``: serve, worker, keys, models, generate, migrate."""
 
 from __future__ import annotations
 
 import typer
 
-from vidgate.cli import generate, keys, models, server
+from vidgate.cli import generate, keys, models, server, worker
 
 app = typer.Typer(
     name="vidgate",
@@ -14,6 +14,7 @@ app = typer.Typer(
 )
 app.command("serve")(server.serve)
 app.command("migrate")(server.migrate_command)
+app.command("worker")(worker.worker)
 app.add_typer(keys.app, name="keys")
 app.command("models")(models.models)
 app.command("generate")(generate.generate)

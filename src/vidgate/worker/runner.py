@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from vidgate.domain.routing import Deployment, RoutingTable
 from vidgate.engines.protocol import Engine
+from vidgate.store.events import JobEvent
 from vidgate.store.protocol import ClaimRequest, Store
 from vidgate.worker.execution import JobRunner, RunningJob, request_stop
 
@@ -73,6 +74,16 @@ class Worker:
             wanted is None or deployment.engine in wanted
         )
 
+    def on_job_event(self, event: JobEvent) -> None:
+        """A hint from another process: new work for a deployment, or a cancel request."""
+        if event.kind == "cancel":
+            if event.subject in self._running:
+                self.cancel_soon(event.subject)
+            return
+        deployment = self._routing.deployment(event.subject)
+        if deployment is None or self.serves(deployment):
+            self.wake()
+
     def cancel_soon(self, job_id: str) -> None:
         """Schedule ``cancel`` (for callers that cannot await, like the service's hooks)."""
         task = asyncio.get_running_loop().create_task(self.cancel(job_id))
@@ -90,8 +101,9 @@ class Worker:
         sweeper = asyncio.create_task(self._sweep_loop())
         try:
             while not self._stopping:
-                await self.claim_once()
+                # Cleared before claiming, so a wake-up that comes during the claim counts.
                 self._wake.clear()
+                await self.claim_once()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self._config.claim_interval)
         finally:

@@ -25,7 +25,7 @@ from vidgate.engines.protocol import (
 )
 from vidgate.engines.sandbox.camera import camera_from_params
 from vidgate.engines.sandbox.failures import planned_failure
-from vidgate.engines.sandbox.render import RenderRequest, render_video
+from vidgate.engines.sandbox.render import RenderCap, RenderRequest, render_video
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -44,6 +44,7 @@ class SandboxEngine:
         queue_seconds: float = 1.0,
         run_seconds: float = 3.0,
         failure_rate: float = 0.0,
+        render_cap: RenderCap | None = None,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
         if queue_seconds < 0 or run_seconds < 0:
@@ -53,6 +54,7 @@ class SandboxEngine:
         self._queue_seconds = queue_seconds
         self._run_seconds = run_seconds
         self._failure_rate = failure_rate
+        self._render_cap = render_cap
         self._sleep = sleep
 
     def readiness(self, deployment: Deployment) -> Readiness:
@@ -66,7 +68,10 @@ class SandboxEngine:
         if failure is not None:
             await self._run_clock(ctx, self._run_seconds / 2, PROGRESS_CEILING // 2)
             raise failure
-        return LocalVideo(await self._render(render_request(job), ctx))
+        request = render_request(job)
+        if self._render_cap is not None:
+            request = self._render_cap.apply(request)
+        return LocalVideo(await self._render(request, ctx))
 
     async def cancel(self, job: EngineJob, upstream: Mapping[str, Any] | None) -> bool:
         """Nothing runs anywhere else and nobody bills the sandbox."""

@@ -7,7 +7,7 @@ The same request always gives the same bytes: every choice is seeded from the re
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -45,6 +45,26 @@ class RenderRequest:
     @property
     def size(self) -> tuple[int, int]:
         return self.width, self.height
+
+
+@dataclass(frozen=True, slots=True)
+class RenderCap:
+    """The most a clip is rendered at, for load tests and benchmarks where the picture does
+    not matter: the longer side at most ``max_side`` pixels (aspect kept, sides even), at
+    most ``max_frames`` frames. The job's nominal shape, and so its price, stay as they are.
+    """
+
+    max_side: int | None = None
+    max_frames: int | None = None
+
+    def apply(self, request: RenderRequest) -> RenderRequest:
+        width, height = request.size
+        longest = max(width, height)
+        if self.max_side is not None and longest > self.max_side:
+            scale = self.max_side / longest
+            width, height = _even(width * scale), _even(height * scale)
+        frames = request.frames if self.max_frames is None else min(request.frames, self.max_frames)
+        return replace(request, width=width, height=height, frames=frames)
 
 
 class Shot(Protocol):
@@ -94,3 +114,7 @@ def _frames(
         for overlay in overlays:
             overlay.apply(frame)
         yield frame.to_yuv420p()
+
+
+def _even(value: float) -> int:
+    return max(2, round(value / 2) * 2)

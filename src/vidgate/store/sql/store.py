@@ -15,8 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from vidgate.domain.accounts import ApiKey, LedgerEntry, LedgerKind
 from vidgate.domain.errors import Conflict, InsufficientCredits
 from vidgate.domain.jobs import ACTIVE_STATUSES, Job, JobError, JobStatus
+from vidgate.store.events import JobEvent
 from vidgate.store.protocol import ClaimRequest, IdempotentCreate, NewKey, Outcome
 from vidgate.store.sql.connections import Connections
+from vidgate.store.sql.notifications import publish
 from vidgate.store.sql.rows import (
     job_from_row,
     job_values,
@@ -176,6 +178,7 @@ class SqlStore:
             await conn.execute(insert(jobs).values(job_values(job)))
             if idempotency is not None:
                 await _remember_idempotency(conn, job, idempotency)
+            await publish(conn, JobEvent.queued(job.deployment))
         return job
 
     async def get_job(self, job_id: str, key_id: str | None = None) -> Job | None:
@@ -231,6 +234,8 @@ class SqlStore:
                     .returning(*jobs.c)
                 )
             ).first()
+            if row is not None:
+                await publish(conn, JobEvent.cancel(job_id))
         return job_from_row(row) if row else None
 
     async def delete_job(self, job_id: str, key_id: str) -> Job | None:
@@ -332,6 +337,7 @@ class SqlStore:
         return await self._update_held(
             job_id,
             owner,
+            event=JobEvent.queued(deployment),
             lease_owner=None,
             lease_expires_at=None,
             attempts=jobs.c.attempts - 1,
@@ -341,26 +347,34 @@ class SqlStore:
 
     async def hand_back(self, owner: str) -> int:
         """Release every lease of ``owner`` as it was (a graceful shutdown is not a crash)."""
-        async with self._write() as conn:
-            result = await conn.execute(
-                update(jobs)
-                .where(jobs.c.lease_owner == owner, jobs.c.status.in_(ACTIVE))
-                .values(
-                    lease_owner=None,
-                    lease_expires_at=None,
-                    attempts=jobs.c.attempts - 1,
-                    updated_at=time.time(),
-                )
+        statement = (
+            update(jobs)
+            .where(jobs.c.lease_owner == owner, jobs.c.status.in_(ACTIVE))
+            .values(
+                lease_owner=None,
+                lease_expires_at=None,
+                attempts=jobs.c.attempts - 1,
+                updated_at=time.time(),
             )
-        return int(result.rowcount or 0)
+            .returning(jobs.c.deployment)
+        )
+        async with self._write() as conn:
+            released = (await conn.execute(statement)).scalars().all()
+            for deployment in sorted(set(released)):
+                await publish(conn, JobEvent.queued(deployment))
+        return len(released)
 
-    async def _update_held(self, job_id: str, owner: str, **values: Any) -> bool:
+    async def _update_held(
+        self, job_id: str, owner: str, *, event: JobEvent | None = None, **values: Any
+    ) -> bool:
         async with self._write() as conn:
             result = await conn.execute(
                 update(jobs)
                 .where(jobs.c.id == job_id, jobs.c.lease_owner == owner, jobs.c.status.in_(ACTIVE))
                 .values(updated_at=time.time(), **values)
             )
+            if result.rowcount and event is not None:
+                await publish(conn, event)
         return bool(result.rowcount)
 
     async def finish(self, job_id: str, owner: str | None, outcome: Outcome) -> Job | None:
