@@ -162,6 +162,9 @@ class Store(Protocol):
     async def fail_exhausted(self, max_attempts: int) -> list[Job]:
         """End (and refund) jobs whose leases expired ``max_attempts`` times."""
 
+    async def fail_overdue(self, created_before: float) -> list[Job]:
+        """End (and refund) unheld active jobs created before ``created_before``."""
+
     # instance-wide values (the URL-signing secret, …)
     async def get_or_set_instance_value(self, name: str, value: str) -> str: ...
 

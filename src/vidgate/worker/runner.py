@@ -7,6 +7,7 @@ import contextlib
 import logging
 import os
 import socket
+import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ class WorkerConfig:
     sweep_interval: float = 15.0
     engines: frozenset[str] | None = None
     sandbox_slots: int = 2
+    job_timeout: float = 4 * 3600.0
 
 
 def new_owner_id() -> str:
@@ -187,5 +189,8 @@ class Worker:
             try:
                 for job in await self._store.fail_exhausted(self._config.max_attempts):
                     log.warning("job %s given up after %d attempts", job.id, job.attempts)
+                overdue = time.time() - self._config.job_timeout
+                for job in await self._store.fail_overdue(overdue):
+                    log.warning("job %s passed its deadline unclaimed", job.id)
             except Exception:  # keep sweeping on the next tick
                 log.exception("sweep failed")

@@ -241,3 +241,19 @@ async def test_the_instance_value_is_set_once(store: SqlStore) -> None:
     first = await store.get_or_set_instance_value("secret", "one")
     second = await store.get_or_set_instance_value("secret", "two")
     assert first == second == "one"
+
+
+async def test_overdue_jobs_nobody_holds_fail_with_a_refund(store: SqlStore) -> None:
+    key = await store.create_key(new_key(credits=300))
+    stale = await store.create_job(
+        new_job(key.id, price=100, deployment="nobody-serves-this", created_at=time.time() - 100)
+    )
+    held = await store.create_job(new_job(key.id, price=100, created_at=time.time() - 100))
+    fresh = await store.create_job(new_job(key.id, price=100, deployment="nobody-serves-this"))
+    await store.claim("w1", [ClaimRequest("sandbox", 1)], 30)
+    ended = await store.fail_overdue(time.time() - 50)
+    assert [j.id for j in ended] == [stale.id]
+    assert ended[0].error is not None and ended[0].error.name == "timeout"
+    assert (await store.get_job(held.id)).status is JobStatus.QUEUED  # type: ignore[union-attr]
+    assert (await store.get_job(fresh.id)).status is JobStatus.QUEUED  # type: ignore[union-attr]
+    assert (await store.get_key(key.id)).balance == 100  # type: ignore[union-attr]

@@ -402,21 +402,6 @@ class SqlStore:
         return job
 
     async def fail_exhausted(self, max_attempts: int) -> list[Job]:
-        now = time.time()
-        async with self._read() as conn:
-            ids = (
-                (
-                    await conn.execute(
-                        select(jobs.c.id).where(
-                            jobs.c.status.in_(ACTIVE),
-                            jobs.c.attempts >= max_attempts,
-                            or_(jobs.c.lease_expires_at.is_(None), jobs.c.lease_expires_at < now),
-                        )
-                    )
-                )
-                .scalars()
-                .all()
-            )
         outcome = Outcome(
             JobStatus.FAILED,
             refund=True,
@@ -426,6 +411,28 @@ class SqlStore:
                 "and the credits were refunded",
             ),
         )
+        return await self._end_unheld(jobs.c.attempts >= max_attempts, outcome)
+
+    async def fail_overdue(self, created_before: float) -> list[Job]:
+        """End jobs past their deadline that no worker holds (say, no worker serves them)."""
+        outcome = Outcome(
+            JobStatus.FAILED,
+            refund=True,
+            error=JobError(
+                "timeout",
+                "no worker finished this generation before its deadline; the credits were refunded",
+            ),
+        )
+        return await self._end_unheld(jobs.c.created_at < created_before, outcome)
+
+    async def _end_unheld(self, condition: Any, outcome: Outcome) -> list[Job]:
+        now = time.time()
+        unheld = or_(jobs.c.lease_expires_at.is_(None), jobs.c.lease_expires_at < now)
+        async with self._read() as conn:
+            result = await conn.execute(
+                select(jobs.c.id).where(jobs.c.status.in_(ACTIVE), condition, unheld)
+            )
+            ids = result.scalars().all()
         ended = [await self.finish(job_id, None, outcome) for job_id in ids]
         return [job for job in ended if job is not None]
 
