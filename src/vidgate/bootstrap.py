@@ -286,7 +286,6 @@ def build_worker(
             engines=settings.worker_engine_names,
             sandbox_slots=settings.worker_slots,
             job_timeout=settings.job_timeout_seconds,
-
         ),
     )
 

@@ -23,8 +23,14 @@ from tests.support.server_process import ServerProcess, base_env, create_key
 pytest.importorskip("diffusers", reason="needs the vidgate[local] extra")
 pytestmark = pytest.mark.local
 
-BODY = {"model": "wan/v2.1/1.3b/text-to-video", "prompt": "a cat walks on the grass",
-        "seed": 1234, "inference_steps": 3, "guidance_scale": 1, "aspect_ratio": "16:9"}
+BODY = {
+    "model": "wan/v2.1/1.3b/text-to-video",
+    "prompt": "a cat walks on the grass",
+    "seed": 1234,
+    "inference_steps": 3,
+    "guidance_scale": 1,
+    "aspect_ratio": "16:9",
+}
 
 
 @pytest.fixture(scope="module")
@@ -41,9 +47,14 @@ def local_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Ser
         "[routes]\n"
         '"wan/v2.1/1.3b/text-to-video" = ["local-wan"]\n'
     )
-    env = base_env(data, VIDGATE_ROUTING_FILE=str(routing), HF_HUB_OFFLINE="1",
-                   TRANSFORMERS_OFFLINE="1", VIDGATE_LEASE_SECONDS="30",
-                   VIDGATE_JOB_TIMEOUT_SECONDS="900")
+    env = base_env(
+        data,
+        VIDGATE_ROUTING_FILE=str(routing),
+        HF_HUB_OFFLINE="1",
+        TRANSFORMERS_OFFLINE="1",
+        VIDGATE_LEASE_SECONDS="30",
+        VIDGATE_JOB_TIMEOUT_SECONDS="900",
+    )
     key = create_key(env, credits=10_000, name="gpu-user")
     server = ServerProcess(env).start()
     try:
@@ -77,8 +88,7 @@ def test_wan_runs_locally_one_job_at_a_time_cancels_and_repeats_its_frames(
     server, key = local_server
     with httpx.Client(base_url=server.url, headers=headers(key), timeout=60) as client:
         created = [
-            client.post("/v2/generate/video/alibaba/generation", json=BODY).json()
-            for _ in range(3)
+            client.post("/v2/generate/video/alibaba/generation", json=BODY).json() for _ in range(3)
         ]
         assert [c["status"] for c in created] == ["queued"] * 3
         first, cancelled, repeat = (c["id"] for c in created)

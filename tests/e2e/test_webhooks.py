@@ -35,13 +35,19 @@ class Receiver:
                 break
         path = scope["path"]
         with self.lock:
-            self.received.append((path, body, {k.decode(): v.decode()
-                                               for k, v in scope["headers"]}))
+            self.received.append(
+                (path, body, {k.decode(): v.decode() for k, v in scope["headers"]})
+            )
             planned = self.script.get(path, [])
             status = planned.pop(0) if planned else 200
         extra = [(b"location", b"http://127.0.0.1:9/elsewhere")] if status == 302 else []
-        await send({"type": "http.response.start", "status": status,  # type: ignore[operator]
-                    "headers": extra})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,  # type: ignore[operator]
+                "headers": extra,
+            }
+        )
         await send({"type": "http.response.body", "body": b"ok"})  # type: ignore[operator]
 
     def bodies(self, path: str) -> list[tuple[bytes, dict[str, str]]]:
@@ -61,8 +67,12 @@ def hooked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerPro
     data = tmp_path_factory.mktemp("hooks")
     routing = data / "routing.toml"
     routing.write_text(ALL_TO_SANDBOX)
-    env = base_env(data, VIDGATE_ROUTING_FILE=str(routing), VIDGATE_FETCH_ALLOWED_HOSTS="127.0.0.1",
-                   VIDGATE_WEBHOOK_RETRY_SCALE="0.002")
+    env = base_env(
+        data,
+        VIDGATE_ROUTING_FILE=str(routing),
+        VIDGATE_FETCH_ALLOWED_HOSTS="127.0.0.1",
+        VIDGATE_WEBHOOK_RETRY_SCALE="0.002",
+    )
     key = create_key(env, credits=100_000, name="hooks")
     server = ServerProcess(env).start()
     try:
@@ -72,8 +82,11 @@ def hooked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerPro
 
 
 def _deliveries(server: ServerProcess, key: str, generation_id: str) -> list[dict]:  # type: ignore[type-arg]
-    response = httpx.get(f"{server.url}/v2/webhooks/deliveries", headers=headers(key),
-                         params={"generation_id": generation_id})
+    response = httpx.get(
+        f"{server.url}/v2/webhooks/deliveries",
+        headers=headers(key),
+        params={"generation_id": generation_id},
+    )
     return list(response.json()["data"])
 
 
@@ -93,12 +106,16 @@ def test_a_receiver_that_fails_twice_gets_one_signed_successful_delivery(
     server, key = hooked
     app, base = receiver
     app.script["/flaky"] = [500, 503]
-    endpoint = httpx.put(f"{server.url}/v2/webhooks/endpoint", headers=headers(key),
-                         json={"url": f"{base}/flaky"}).json()
+    endpoint = httpx.put(
+        f"{server.url}/v2/webhooks/endpoint", headers=headers(key), json={"url": f"{base}/flaky"}
+    ).json()
     secret = endpoint["secret"]
     assert secret.startswith("whsec_")
-    created = httpx.post(f"{server.url}/v2/video/generations", headers=headers(key),
-                         json={"model": "veo2", "prompt": "hook me"}).json()
+    created = httpx.post(
+        f"{server.url}/v2/video/generations",
+        headers=headers(key),
+        json={"model": "veo2", "prompt": "hook me"},
+    ).json()
     [delivery] = _wait_delivered(server, key, created["id"])
     assert delivery["status"] == "delivered" and delivery["event"] == "video.completed"
     assert [a["status_code"] for a in delivery["attempts"]] == [500, 503, 200]
@@ -116,9 +133,15 @@ def test_a_callback_url_gets_the_failure_event(
 ) -> None:
     server, key = hooked
     app, base = receiver
-    created = httpx.post(f"{server.url}/v2/video/generations", headers=headers(key), json={
-        "model": "veo2", "prompt": "x [sandbox:fail=content_refused]",
-        "callback_url": f"{base}/callback"}).json()
+    created = httpx.post(
+        f"{server.url}/v2/video/generations",
+        headers=headers(key),
+        json={
+            "model": "veo2",
+            "prompt": "x [sandbox:fail=content_refused]",
+            "callback_url": f"{base}/callback",
+        },
+    ).json()
     [delivery] = _wait_delivered(server, key, created["id"])
     assert delivery["status"] == "delivered"
     secret = httpx.get(f"{server.url}/v2/webhooks/endpoint", headers=headers(key)).json()["secret"]
@@ -134,8 +157,11 @@ def test_redirects_are_not_followed(
     server, key = hooked
     app, base = receiver
     app.script["/moved"] = [302] * 20
-    created = httpx.post(f"{server.url}/v2/video/generations", headers=headers(key), json={
-        "model": "veo2", "prompt": "x", "callback_url": f"{base}/moved"}).json()
+    created = httpx.post(
+        f"{server.url}/v2/video/generations",
+        headers=headers(key),
+        json={"model": "veo2", "prompt": "x", "callback_url": f"{base}/moved"},
+    ).json()
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         [delivery] = _deliveries(server, key, created["id"]) or [None]
@@ -148,18 +174,23 @@ def test_redirects_are_not_followed(
     assert all(p != "/elsewhere" for p, _, _ in app.received)
 
 
-@pytest.mark.parametrize("url", ["http://10.0.0.1/hook", "http://169.254.169.254/",
-                                 "ftp://example.com/x"])
+@pytest.mark.parametrize(
+    "url", ["http://10.0.0.1/hook", "http://169.254.169.254/", "ftp://example.com/x"]
+)
 def test_callback_urls_follow_the_public_address_rules(
     url: str, hooked: tuple[ServerProcess, str]
 ) -> None:
     server, key = hooked
-    response = httpx.post(f"{server.url}/v2/video/generations", headers=headers(key),
-                          json={"model": "veo2", "prompt": "x", "callback_url": url})
+    response = httpx.post(
+        f"{server.url}/v2/video/generations",
+        headers=headers(key),
+        json={"model": "veo2", "prompt": "x", "callback_url": url},
+    )
     assert response.status_code == 400
     assert response.json()["error"]["field"] == "callback_url"
-    endpoint = httpx.put(f"{server.url}/v2/webhooks/endpoint", headers=headers(key),
-                         json={"url": url})
+    endpoint = httpx.put(
+        f"{server.url}/v2/webhooks/endpoint", headers=headers(key), json={"url": url}
+    )
     assert endpoint.status_code == 400
 
 
@@ -168,6 +199,9 @@ def test_deliveries_are_visible_only_to_their_key(
 ) -> None:
     server, key = hooked
     other = create_key(server.env, credits=0, name="other")
-    created = httpx.post(f"{server.url}/v2/video/generations", headers=headers(key),
-                         json={"model": "veo2", "prompt": "x"}).json()
+    created = httpx.post(
+        f"{server.url}/v2/video/generations",
+        headers=headers(key),
+        json={"model": "veo2", "prompt": "x"},
+    ).json()
     assert _deliveries(server, other, created["id"]) == []

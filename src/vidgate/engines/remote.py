@@ -92,6 +92,9 @@ class RemoteTaskEngine(ABC):
     default_policy: ClassVar[PollPolicy]
     options_type: ClassVar[type[DeploymentOptions]]
     required_credentials: ClassVar[tuple[str, ...]] = ()
+    # True when the vendor itself refuses a repeated create (Kling's ``external_task_id``):
+    # then a create whose answer was lost may be sent again without making a second task.
+    creates_are_deduplicated: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -262,10 +265,12 @@ class RemoteTaskEngine(ABC):
         """One HTTP call with transport errors translated.
 
         For a create call (``creates=True``) an error after the request may have reached the
-        vendor is ``UpstreamLost``; anything that failed before sending is retryable.
+        vendor is ``UpstreamLost``, and so is a gateway's 504 (the vendor may have created the
+        task after its proxy gave up waiting); anything that failed before sending is
+        retryable. A vendor that deduplicates creates is exempt from the 504 rule.
         """
         try:
-            return await self.http.request(method, url, **kwargs)
+            response = await self.http.request(method, url, **kwargs)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             raise UpstreamUnavailable(f"{self.name} unreachable: {exc!r}") from exc
         except httpx.TransportError as exc:
@@ -275,6 +280,12 @@ class RemoteTaskEngine(ABC):
                     f"({type(exc).__name__}); not resubmitted, to avoid a second paid job"
                 ) from exc
             raise UpstreamUnavailable(f"{self.name} connection failed: {exc!r}") from exc
+        if creates and response.status_code == 504 and not self.creates_are_deduplicated:
+            raise UpstreamLost(
+                f"{self.name} answered the create call with HTTP 504 (a gateway timed out "
+                "waiting for it); a task may exist, so it was not sent again"
+            )
+        return response
 
 
 def _stopped_while_sending(vendor: str) -> UpstreamLost:

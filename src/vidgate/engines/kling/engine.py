@@ -48,6 +48,7 @@ class KlingEngine(RemoteTaskEngine):
     )
     options_type = KlingOptions
     required_credentials = ("access_key", "secret_key")
+    creates_are_deduplicated = True  # every create carries external_task_id = the job's id
 
     @cached_property
     def _tokens(self) -> TokenCache:
