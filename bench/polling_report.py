@@ -90,9 +90,7 @@ def _table(results: list[Result]) -> list[str]:
 
 def _title(result: Result) -> str:
     cadence = "real waits" if result["speedup"] == 1 else f"waits ÷ {result['speedup']:g}"
-    what_if = result.get("what_if_http_limit")
-    fix = f", what-if: HTTP semaphore {what_if}" if what_if else ""
-    return f"{result['jobs']:,} jobs, {cadence}{fix}"
+    return f"{result['jobs']:,} jobs, {cadence}"
 
 
 def _seconds(value: float | None) -> str:

@@ -13,9 +13,8 @@ On stop it writes what only it knows (jobs followed, job states, how long a grac
 took) to ``--out``. Everything timed from outside (memory, CPU, phases, poll intervals) is
 measured by the driver, ``bench/vendor_polling.py``.
 
-``--what-if-http-limit K`` puts a semaphore of K in front of the shared HTTP client's
-connection pool, sized to K connections all kept alive (a transport wrapper installed while
-the runtime is built); it exists to test a proposed fix, not to describe vidgate as it is.
+``--http-connections K`` sets ``VIDGATE_VENDOR_HTTP_CONNECTIONS`` (the vendor client's
+connection limit) for the run.
 """
 
 from __future__ import annotations
@@ -30,9 +29,7 @@ import tracemalloc
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
-from unittest import mock
 
-import httpx
 from sqlalchemy import text
 
 from vidgate.bootstrap import Runtime, close_runtime, open_runtime, prepare_database
@@ -104,41 +101,11 @@ async def tick(sink: IO[str]) -> None:
         sink.write(f"{time.time():.3f} {loop.time() - started - TICK:.6f}\n")
 
 
-class LimitedTransport(httpx.AsyncBaseTransport):
-    """The what-if: at most ``limit`` requests inside the connection pool at once."""
-
-    def __init__(self, inner: httpx.AsyncBaseTransport, limit: int) -> None:
-        self._inner = inner
-        self._slots = asyncio.Semaphore(limit)
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        async with self._slots:
-            return await self._inner.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
-
-
-async def open_measured_runtime(settings: Settings, http_limit: int | None) -> Runtime:
-    if http_limit is None:
-        return await open_runtime(settings, with_worker=True)
-    real_client = httpx.AsyncClient
-
-    def limited_client(**kwargs: Any) -> httpx.AsyncClient:
-        # Every connection the semaphore lets through stays open for the next request.
-        limits = httpx.Limits(max_connections=http_limit, max_keepalive_connections=http_limit)
-        inner = httpx.AsyncHTTPTransport(limits=limits)
-        return real_client(transport=LimitedTransport(inner, http_limit), **kwargs)
-
-    with mock.patch("vidgate.bootstrap.httpx.AsyncClient", limited_client):
-        return await open_runtime(settings, with_worker=True)
-
-
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     fakes: dict[str, str] = json.loads(args.fakes)
     settings = _settings(args, fakes)
     await prepare_database(settings)
-    runtime = await open_measured_runtime(settings, args.what_if_http_limit)
+    runtime = await open_runtime(settings, with_worker=True)
     started = time.monotonic()
     await inject(runtime, list(fakes), args.jobs)
     inject_seconds = time.monotonic() - started
@@ -163,7 +130,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "following_at_stop": following,
         "job_status_counts": counts,
         "graceful_stop_seconds": stop_seconds,
-        "what_if_http_limit": args.what_if_http_limit,
+        "http_connections": settings.vendor_http_connections,
         "top_allocations": memory,
     }
 
@@ -206,6 +173,7 @@ def _settings(args: argparse.Namespace, fakes: dict[str, str]) -> Settings:
         poll_speedup=args.speedup,
         bootstrap_keys=False,
         log_level="warning",
+        **({"vendor_http_connections": args.http_connections} if args.http_connections else {}),
     )
 
 
@@ -219,7 +187,7 @@ def main() -> None:
     parser.add_argument("--lag-file", required=True)
     parser.add_argument("--out", required=True)
     parser.add_argument("--tracemalloc", action="store_true")
-    parser.add_argument("--what-if-http-limit", type=int, default=None)
+    parser.add_argument("--http-connections", type=int, default=None)
     args = parser.parse_args()
     if args.tracemalloc:
         tracemalloc.start()

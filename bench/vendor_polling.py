@@ -215,8 +215,8 @@ def _worker_command(
     command += ["--out", str(folder / "result.json")]
     if args.tracemalloc:
         command.append("--tracemalloc")
-    if args.what_if_http_limit:
-        command += ["--what-if-http-limit", str(args.what_if_http_limit)]
+    if args.http_connections:
+        command += ["--http-connections", str(args.http_connections)]
     return command
 
 
@@ -312,10 +312,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--profile", action="store_true", help="py-spy over the window")
     parser.add_argument("--tracemalloc", action="store_true", help="top allocations at stop")
     parser.add_argument(
-        "--what-if-http-limit",
+        "--http-connections",
         type=int,
         default=None,
-        help="test a fix: a semaphore of this size in front of the HTTP pool",
+        help="VIDGATE_VENDOR_HTTP_CONNECTIONS for the run (default: vidgate's)",
     )
     parser.add_argument("--tag", default="", help="suffix for the raw result files")
     parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results")

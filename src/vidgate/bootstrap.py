@@ -35,6 +35,7 @@ from vidgate.engines.runway import RunwayEngine
 from vidgate.engines.sandbox import SandboxEngine
 from vidgate.engines.sandbox.render import RenderCap
 from vidgate.net.fetch import PublicFetcher
+from vidgate.net.vendor_http import vendor_client
 from vidgate.services.generations import Generations
 from vidgate.services.inputs import InputImages
 from vidgate.services.keys import IssuedKey, Keys
@@ -42,7 +43,7 @@ from vidgate.services.urls import FileUrls
 from vidgate.services.watch import JobWatch
 from vidgate.services.webhooks import WebhookDeliverer, Webhooks
 from vidgate.store.migrate import migrate
-from vidgate.store.sql import SqlStore
+from vidgate.store.sql import SqlStore, open_store
 from vidgate.store.sql.connections import Connections, connect
 from vidgate.store.sql.notifications import JobEventListener
 from vidgate.store.sql.webhooks import SqlWebhookStore
@@ -157,11 +158,11 @@ async def prepare_database(settings: Settings) -> list[IssuedKey]:
 async def open_runtime(settings: Settings, *, with_worker: bool) -> Runtime:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     connections = connect(settings.resolved_database_url)
-    store = SqlStore(connections)
+    store = open_store(connections)
     blobs = build_blobs(settings)
     catalogue = seed_catalogue()
     routing = load_routing(settings)
-    http = httpx.AsyncClient(timeout=httpx.Timeout(60.0, connect=10.0))
+    http = vendor_client(settings.vendor_http_connections)
     fetcher = PublicFetcher(
         timeout=settings.image_fetch_timeout,
         max_bytes=settings.image_max_bytes,

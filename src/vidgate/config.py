@@ -66,6 +66,7 @@ class Settings(BaseSettings):
     fetch_allowed_hosts: str = ""
     output_max_bytes: int = Field(default=2048 * MB, gt=0)
     output_download_timeout: float = Field(default=600.0, gt=0)
+    vendor_http_connections: int = Field(default=64, gt=0)
     max_request_bytes: int = Field(default=32 * MB, gt=0)
 
     webhook_retry_scale: float = Field(default=1.0, gt=0)

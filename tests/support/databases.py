@@ -17,7 +17,7 @@ import asyncpg
 import pytest
 
 from vidgate.store.migrate import migrate
-from vidgate.store.sql import SqlStore
+from vidgate.store.sql import SqlStore, open_store
 from vidgate.store.sql.connections import connect
 
 POSTGRES_URL = os.environ.get("VIDGATE_TEST_POSTGRES_URL")
@@ -63,7 +63,7 @@ def sqlite_url(folder: Path) -> str:
 async def migrated_store(url: str) -> AsyncIterator[SqlStore]:
     connections = connect(url)
     await migrate(connections)
-    store = SqlStore(connections)
+    store = open_store(connections)
     try:
         yield store
     finally:

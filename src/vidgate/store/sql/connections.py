@@ -28,8 +28,11 @@ class Connections:
             await self.reader.dispose()
 
 
-def _dumps(value: Any) -> str:
+def dumps(value: Any) -> str:
     return orjson.dumps(value).decode("utf-8")
+
+
+loads = orjson.loads
 
 
 def connect(url: str, *, pool_size: int = 10) -> Connections:
@@ -40,8 +43,8 @@ def connect(url: str, *, pool_size: int = 10) -> Connections:
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_pre_ping=True,
-        json_serializer=_dumps,
-        json_deserializer=orjson.loads,
+        json_serializer=dumps,
+        json_deserializer=loads,
     )
     return Connections(writer=engine, reader=engine, dialect=engine.dialect.name)
 
@@ -52,23 +55,23 @@ def _connect_sqlite(url: str) -> Connections:
         pool_size=1,
         max_overflow=0,
         pool_timeout=60,
-        json_serializer=_dumps,
-        json_deserializer=orjson.loads,
+        json_serializer=dumps,
+        json_deserializer=loads,
     )
     reader = create_async_engine(
         url,
         pool_size=4,
         max_overflow=4,
-        json_serializer=_dumps,
-        json_deserializer=orjson.loads,
+        json_serializer=dumps,
+        json_deserializer=loads,
     )
     for engine in (writer, reader):
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-    event.listen(writer.sync_engine, "begin", _begin_immediate)
+        event.listen(engine.sync_engine, "connect", sqlite_pragmas)
+    event.listen(writer.sync_engine, "begin", begin_immediate)
     return Connections(writer=writer, reader=reader, dialect="sqlite")
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy, not the driver, decide where transactions begin.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
@@ -82,5 +85,5 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _begin_immediate(connection: Any) -> None:
+def begin_immediate(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")

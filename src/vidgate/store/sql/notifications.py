@@ -17,7 +17,7 @@ import logging
 from collections.abc import Callable
 
 import asyncpg
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -29,10 +29,16 @@ CHANNEL = "vidgate_jobs"
 CONNECT_TIMEOUT = 10.0
 
 
-async def publish(conn: AsyncConnection, event: JobEvent) -> None:
+def notify(conn: Connection, event: JobEvent) -> None:
     """Notify listeners when ``conn``'s transaction commits (PostgreSQL; elsewhere nothing)."""
     if conn.dialect.name == "postgresql":
-        await conn.execute(select(func.pg_notify(CHANNEL, event.encode())))
+        conn.execute(select(func.pg_notify(CHANNEL, event.encode())))
+
+
+async def publish(conn: AsyncConnection, event: JobEvent) -> None:
+    """``notify`` from async code."""
+    if conn.dialect.name == "postgresql":
+        await conn.run_sync(notify, event)
 
 
 def asyncpg_dsn(database_url: str) -> str:

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, Literal
 
-from sqlalchemy import and_, delete, func, insert, null, or_, select, text, update
+from sqlalchemy import Connection, and_, delete, func, insert, null, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -18,7 +18,7 @@ from vidgate.domain.jobs import ACTIVE_STATUSES, Job, JobError, JobStatus
 from vidgate.store.events import JobEvent
 from vidgate.store.protocol import ClaimRequest, IdempotentCreate, NewKey, Outcome
 from vidgate.store.sql.connections import Connections
-from vidgate.store.sql.notifications import publish
+from vidgate.store.sql.notifications import notify, publish
 from vidgate.store.sql.rows import (
     job_from_row,
     job_values,
@@ -81,8 +81,8 @@ class SqlStore:
                 )
             )
             if key.credits:
-                await _append_ledger(
-                    conn,
+                await conn.run_sync(
+                    _append_ledger,
                     key.id,
                     LedgerKind.GRANT,
                     key.credits,
@@ -143,8 +143,8 @@ class SqlStore:
             if row is None:
                 return None
             key = key_from_row(row)
-            await _append_ledger(
-                conn, key_id, LedgerKind.TOPUP, amount, key.balance, None, note, now
+            await conn.run_sync(
+                _append_ledger, key_id, LedgerKind.TOPUP, amount, key.balance, None, note, now
             )
         return key
 
@@ -169,25 +169,11 @@ class SqlStore:
 
     async def _create_job(self, job: Job, idempotency: IdempotentCreate | None) -> Job:
         async with self._write() as conn:
-            if idempotency is not None:
-                earlier = await _earlier_job(conn, job.key_id, idempotency)
-                if earlier is not None:
-                    return earlier
-            if job.price:
-                await _reserve(conn, job)
-            await conn.execute(insert(jobs).values(job_values(job)))
-            if idempotency is not None:
-                await _remember_idempotency(conn, job, idempotency)
-            await publish(conn, JobEvent.queued(job.deployment))
-        return job
+            return await conn.run_sync(insert_job, job, idempotency)
 
     async def get_job(self, job_id: str, key_id: str | None = None) -> Job | None:
-        query = select(jobs).where(jobs.c.id == job_id, jobs.c.deleted.is_(False))
-        if key_id is not None:
-            query = query.where(jobs.c.key_id == key_id)
         async with self._read() as conn:
-            row = (await conn.execute(query)).first()
-        return job_from_row(row) if row else None
+            return await conn.run_sync(select_job, job_id, key_id)
 
     async def list_jobs(
         self, key_id: str, *, after: str | None, limit: int, order: Literal["asc", "desc"]
@@ -368,14 +354,7 @@ class SqlStore:
         self, job_id: str, owner: str, *, event: JobEvent | None = None, **values: Any
     ) -> bool:
         async with self._write() as conn:
-            result = await conn.execute(
-                update(jobs)
-                .where(jobs.c.id == job_id, jobs.c.lease_owner == owner, jobs.c.status.in_(ACTIVE))
-                .values(updated_at=time.time(), **values)
-            )
-            if result.rowcount and event is not None:
-                await publish(conn, event)
-        return bool(result.rowcount)
+            return await conn.run_sync(update_held, job_id, owner, event, values)
 
     async def finish(self, job_id: str, owner: str | None, outcome: Outcome) -> Job | None:
         now = time.time()
@@ -460,21 +439,62 @@ class SqlStore:
 # -------------------------------------------------------------------- statement helpers
 
 
-async def _reserve(conn: AsyncConnection, job: Job) -> None:
-    balance = (
-        await conn.execute(
-            update(api_keys)
-            .where(api_keys.c.id == job.key_id, api_keys.c.balance >= job.price)
-            .values(balance=api_keys.c.balance - job.price)
-            .returning(api_keys.c.balance)
-        )
+def insert_job(conn: Connection, job: Job, idempotency: IdempotentCreate | None) -> Job:
+    """The create transaction's statements (the caller begins and commits): the earlier job
+    of a repeated idempotency key, or the reservation, the row and the queue event."""
+    if idempotency is not None:
+        earlier = _earlier_job(conn, job.key_id, idempotency)
+        if earlier is not None:
+            return earlier
+    if job.price:
+        _reserve(conn, job)
+    conn.execute(insert(jobs).values(job_values(job)))
+    if idempotency is not None:
+        _remember_idempotency(conn, job, idempotency)
+    notify(conn, JobEvent.queued(job.deployment))
+    return job
+
+
+def select_job(conn: Connection, job_id: str, key_id: str | None) -> Job | None:
+    """The job ``job_id`` unless deleted; with ``key_id``, only if that key owns it."""
+    query = select(jobs).where(jobs.c.id == job_id, jobs.c.deleted.is_(False))
+    if key_id is not None:
+        query = query.where(jobs.c.key_id == key_id)
+    row = conn.execute(query).first()
+    return job_from_row(row) if row else None
+
+
+def update_held(
+    conn: Connection,
+    job_id: str,
+    owner: str,
+    event: JobEvent | None,
+    values: Mapping[str, Any],
+) -> bool:
+    """Update a job ``owner`` still holds (an active job under its lease); False if not."""
+    result = conn.execute(
+        update(jobs)
+        .where(jobs.c.id == job_id, jobs.c.lease_owner == owner, jobs.c.status.in_(ACTIVE))
+        .values(updated_at=time.time(), **values)
+    )
+    if result.rowcount and event is not None:
+        notify(conn, event)
+    return bool(result.rowcount)
+
+
+def _reserve(conn: Connection, job: Job) -> None:
+    balance = conn.execute(
+        update(api_keys)
+        .where(api_keys.c.id == job.key_id, api_keys.c.balance >= job.price)
+        .values(balance=api_keys.c.balance - job.price)
+        .returning(api_keys.c.balance)
     ).scalar_one_or_none()
     if balance is None:
-        current = (
-            await conn.execute(select(api_keys.c.balance).where(api_keys.c.id == job.key_id))
+        current = conn.execute(
+            select(api_keys.c.balance).where(api_keys.c.id == job.key_id)
         ).scalar_one()
         raise InsufficientCredits(price=job.price, balance=int(current))
-    await _append_ledger(
+    _append_ledger(
         conn,
         job.key_id,
         LedgerKind.RESERVE,
@@ -497,8 +517,8 @@ async def _refund(conn: AsyncConnection, job: Job, now: float) -> None:
             .returning(api_keys.c.balance)
         )
     ).scalar_one()
-    await _append_ledger(
-        conn,
+    await conn.run_sync(
+        _append_ledger,
         job.key_id,
         LedgerKind.REFUND,
         job.price,
@@ -509,8 +529,8 @@ async def _refund(conn: AsyncConnection, job: Job, now: float) -> None:
     )
 
 
-async def _append_ledger(
-    conn: AsyncConnection,
+def _append_ledger(
+    conn: Connection,
     key_id: str,
     kind: LedgerKind,
     amount: int,
@@ -519,7 +539,7 @@ async def _append_ledger(
     note: str | None,
     now: float,
 ) -> None:
-    await conn.execute(
+    conn.execute(
         insert(ledger).values(
             key_id=key_id,
             job_id=job_id,
@@ -550,21 +570,17 @@ def _outcome_values(outcome: Outcome, now: float) -> dict[str, Any]:
     return values
 
 
-async def _earlier_job(
-    conn: AsyncConnection, key_id: str, idempotency: IdempotentCreate
-) -> Job | None:
-    row = (
-        await conn.execute(
-            select(idempotency_keys).where(
-                idempotency_keys.c.key_id == key_id,
-                idempotency_keys.c.idempotency_key == idempotency.key,
-            )
+def _earlier_job(conn: Connection, key_id: str, idempotency: IdempotentCreate) -> Job | None:
+    row = conn.execute(
+        select(idempotency_keys).where(
+            idempotency_keys.c.key_id == key_id,
+            idempotency_keys.c.idempotency_key == idempotency.key,
         )
     ).first()
     if row is None:
         return None
     if row.created_at < time.time() - IDEMPOTENCY_TTL:
-        await conn.execute(
+        conn.execute(
             delete(idempotency_keys).where(
                 idempotency_keys.c.key_id == key_id,
                 idempotency_keys.c.idempotency_key == idempotency.key,
@@ -576,14 +592,12 @@ async def _earlier_job(
             f"Idempotency-Key {idempotency.key!r} was already used with a different request "
             "body; use a new key for a new request"
         )
-    job_row = (await conn.execute(select(jobs).where(jobs.c.id == row.job_id))).one()
+    job_row = conn.execute(select(jobs).where(jobs.c.id == row.job_id)).one()
     return job_from_row(job_row)
 
 
-async def _remember_idempotency(
-    conn: AsyncConnection, job: Job, idempotency: IdempotentCreate
-) -> None:
-    await conn.execute(
+def _remember_idempotency(conn: Connection, job: Job, idempotency: IdempotentCreate) -> None:
+    conn.execute(
         insert(idempotency_keys).values(
             key_id=job.key_id,
             idempotency_key=idempotency.key,

@@ -1,0 +1,72 @@
+"""The HTTP client the vendor engines share.
+
+A worker following thousands of vendor jobs sends their polls through one client. Two
+httpx defaults break down there: only 20 of its 100 connections are kept alive, so most
+polls open a new connection; and every request beyond the pool's size waits in
+httpcore's queue, which the pool scans on each request it finishes, so ten thousand
+waiting polls cost quadratic CPU and starve the event loop. Here every connection is kept
+alive, and a semaphore in front of the pool holds the waiting requests (in FIFO order)
+so that the pool's own queue never grows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+
+import httpx
+
+DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+
+
+class BoundedTransport(httpx.AsyncBaseTransport):
+    """At most ``limit`` requests inside ``inner`` at once; the rest wait here. A slot is
+    held until the response is closed (read in full, or a stream's context left)."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, limit: int) -> None:
+        self._inner = inner
+        self._slots = asyncio.Semaphore(limit)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        await self._slots.acquire()
+        try:
+            response = await self._inner.handle_async_request(request)
+        except BaseException:
+            self._slots.release()
+            raise
+        assert isinstance(response.stream, httpx.AsyncByteStream)
+        return httpx.Response(
+            status_code=response.status_code,
+            headers=response.headers,
+            stream=_ReleasingStream(response.stream, self._slots.release),
+            extensions=response.extensions,
+        )
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+class _ReleasingStream(httpx.AsyncByteStream):
+    def __init__(self, inner: httpx.AsyncByteStream, release: Callable[[], None]) -> None:
+        self._inner = inner
+        self._release: Callable[[], None] | None = release
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._inner:
+            yield chunk
+
+    async def aclose(self) -> None:
+        try:
+            await self._inner.aclose()
+        finally:
+            release, self._release = self._release, None
+            if release is not None:
+                release()
+
+
+def vendor_client(max_connections: int) -> httpx.AsyncClient:
+    limits = httpx.Limits(
+        max_connections=max_connections, max_keepalive_connections=max_connections
+    )
+    transport = BoundedTransport(httpx.AsyncHTTPTransport(limits=limits), max_connections)
+    return httpx.AsyncClient(transport=transport, timeout=DEFAULT_TIMEOUT)

@@ -1,0 +1,108 @@
+"""The embedded SQLite store, with the two calls every client makes off aiosqlite.
+
+A poll (``get_job``) and a create (``create_job``) are most of an API process's traffic,
+and a worker following vendor jobs writes each one's progress and task state
+(``_update_held``) many times. Through aiosqlite each of these costs five to fifteen
+hand-offs to the driver's thread and back, which profiled as most of their CPU. Here they
+use the standard ``sqlite3`` driver through SQLAlchemy's synchronous engine, running the
+same statements as ``SqlStore``:
+
+- a poll reads on the event loop's own thread. A primary-key read in WAL mode does not
+  wait for writers; should SQLite still answer "busy" (a WAL recovery after another
+  process crashed), the read is retried through the regular pool, off the loop.
+- a create, and an update of a held job, runs its whole transaction in one call to a
+  dedicated thread: one hand-off each. It takes SQLite's write lock like every other
+  writer (``BEGIN IMMEDIATE`` with a busy timeout), so it serializes with the other
+  writes of this process and with other processes.
+
+Everything else, and PostgreSQL, stays on ``SqlStore``'s async engines.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
+
+from vidgate.domain.jobs import Job
+from vidgate.store.events import JobEvent
+from vidgate.store.protocol import IdempotentCreate
+from vidgate.store.sql.connections import (
+    Connections,
+    begin_immediate,
+    dumps,
+    loads,
+    sqlite_pragmas,
+)
+from vidgate.store.sql.store import SqlStore, insert_job, select_job, update_held
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class SqliteStore(SqlStore):
+    def __init__(self, connections: Connections) -> None:
+        super().__init__(connections)
+        url = connections.writer.url.set(drivername="sqlite+pysqlite")
+        self._loop_reader = _sync_engine(url, pool_size=1)
+        event.listen(self._loop_reader, "connect", _fail_fast_when_busy)
+        self._writer = _sync_engine(url, pool_size=1)
+        event.listen(self._writer, "begin", begin_immediate)
+        self._writer_thread = ThreadPoolExecutor(1, thread_name_prefix="vidgate-sqlite-writer")
+
+    async def get_job(self, job_id: str, key_id: str | None = None) -> Job | None:
+        try:
+            with self._loop_reader.connect() as conn:
+                return select_job(conn, job_id, key_id)
+        except OperationalError:
+            return await super().get_job(job_id, key_id)
+
+    async def _create_job(self, job: Job, idempotency: IdempotentCreate | None) -> Job:
+        return await self._in_writer_thread(insert_job, job, idempotency)
+
+    async def _update_held(
+        self, job_id: str, owner: str, *, event: JobEvent | None = None, **values: Any
+    ) -> bool:
+        return await self._in_writer_thread(update_held, job_id, owner, event, values)
+
+    async def _in_writer_thread(
+        self,
+        statements: Callable[Concatenate[Connection, P], T],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """``statements(conn, *args, **kwargs)`` in one transaction on the writer thread."""
+
+        def transaction() -> T:
+            with self._writer.begin() as conn:
+                return statements(conn, *args, **kwargs)
+
+        return await asyncio.get_running_loop().run_in_executor(self._writer_thread, transaction)
+
+    async def close(self) -> None:
+        self._writer_thread.shutdown(wait=True)
+        self._writer.dispose()
+        self._loop_reader.dispose()
+        await super().close()
+
+
+def _sync_engine(url: Any, *, pool_size: int) -> Engine:
+    engine = create_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=0,
+        json_serializer=dumps,
+        json_deserializer=loads,
+        connect_args={"check_same_thread": False},
+    )
+    event.listen(engine, "connect", sqlite_pragmas)
+    return engine
+
+
+def _fail_fast_when_busy(dbapi_connection: Any, _record: Any) -> None:
+    # Registered after ``sqlite_pragmas``: the loop never sleeps in SQLite's busy handler.
+    dbapi_connection.execute("PRAGMA busy_timeout=0")
