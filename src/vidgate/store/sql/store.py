@@ -7,7 +7,19 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, Literal
 
-from sqlalchemy import Connection, and_, delete, func, insert, null, or_, select, text, update
+from sqlalchemy import (
+    Connection,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    null,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -439,6 +451,19 @@ class SqlStore:
 # -------------------------------------------------------------------- statement helpers
 
 
+# The statements of every create and poll, built once: SQLAlchemy then only binds values.
+_INSERT_JOB = insert(jobs)
+_JOB_BY_ID = select(jobs).where(jobs.c.id == bindparam("job_id"), jobs.c.deleted.is_(False))
+_OWN_JOB_BY_ID = _JOB_BY_ID.where(jobs.c.key_id == bindparam("key_id"))
+_RESERVE = (
+    update(api_keys)
+    .where(api_keys.c.id == bindparam("reserving_key"), api_keys.c.balance >= bindparam("price"))
+    .values(balance=api_keys.c.balance - bindparam("price"))
+    .returning(api_keys.c.balance)
+)
+_APPEND_LEDGER = insert(ledger)
+
+
 def insert_job(conn: Connection, job: Job, idempotency: IdempotentCreate | None) -> Job:
     """The create transaction's statements (the caller begins and commits): the earlier job
     of a repeated idempotency key, or the reservation, the row and the queue event."""
@@ -448,7 +473,7 @@ def insert_job(conn: Connection, job: Job, idempotency: IdempotentCreate | None)
             return earlier
     if job.price:
         _reserve(conn, job)
-    conn.execute(insert(jobs).values(job_values(job)))
+    conn.execute(_INSERT_JOB, job_values(job))
     if idempotency is not None:
         _remember_idempotency(conn, job, idempotency)
     notify(conn, JobEvent.queued(job.deployment))
@@ -457,10 +482,10 @@ def insert_job(conn: Connection, job: Job, idempotency: IdempotentCreate | None)
 
 def select_job(conn: Connection, job_id: str, key_id: str | None) -> Job | None:
     """The job ``job_id`` unless deleted; with ``key_id``, only if that key owns it."""
-    query = select(jobs).where(jobs.c.id == job_id, jobs.c.deleted.is_(False))
-    if key_id is not None:
-        query = query.where(jobs.c.key_id == key_id)
-    row = conn.execute(query).first()
+    if key_id is None:
+        row = conn.execute(_JOB_BY_ID, {"job_id": job_id}).first()
+    else:
+        row = conn.execute(_OWN_JOB_BY_ID, {"job_id": job_id, "key_id": key_id}).first()
     return job_from_row(row) if row else None
 
 
@@ -484,10 +509,7 @@ def update_held(
 
 def _reserve(conn: Connection, job: Job) -> None:
     balance = conn.execute(
-        update(api_keys)
-        .where(api_keys.c.id == job.key_id, api_keys.c.balance >= job.price)
-        .values(balance=api_keys.c.balance - job.price)
-        .returning(api_keys.c.balance)
+        _RESERVE, {"reserving_key": job.key_id, "price": job.price}
     ).scalar_one_or_none()
     if balance is None:
         current = conn.execute(
@@ -540,15 +562,16 @@ def _append_ledger(
     now: float,
 ) -> None:
     conn.execute(
-        insert(ledger).values(
-            key_id=key_id,
-            job_id=job_id,
-            kind=kind.value,
-            amount=amount,
-            balance_after=balance_after,
-            note=note,
-            created_at=now,
-        )
+        _APPEND_LEDGER,
+        {
+            "key_id": key_id,
+            "job_id": job_id,
+            "kind": kind.value,
+            "amount": amount,
+            "balance_after": balance_after,
+            "note": note,
+            "created_at": now,
+        },
     )
 
 
