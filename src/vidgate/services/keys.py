@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,6 +38,8 @@ class Keys:
         self._ttl = cache_seconds
         self._clock = clock
         self._cache: dict[str, tuple[ApiKey, float]] = {}
+        self._pending: dict[str, asyncio.Future[ApiKey | None]] = {}
+        self._revocations = 0
 
     async def authenticate(self, authorization: str | None) -> ApiKey:
         secret = _bearer(authorization)
@@ -50,14 +53,25 @@ class Keys:
 
     async def _lookup(self, digest: str) -> ApiKey | None:
         cached = self._cache.get(digest)
-        now = self._clock()
-        if cached is not None and cached[1] > now:
+        if cached is not None and cached[1] > self._clock():
             return cached[0]
+        # When an entry expires under load, every request of that key misses at once; one
+        # of them asks the store and the others wait for its answer.
+        pending = self._pending.get(digest)
+        if pending is None:
+            pending = asyncio.ensure_future(self._fetch(digest))
+            self._pending[digest] = pending
+            pending.add_done_callback(lambda _: self._pending.pop(digest, None))
+        return await asyncio.shield(pending)
+
+    async def _fetch(self, digest: str) -> ApiKey | None:
+        revocations = self._revocations
         key = await self._store.find_key_by_hash(digest)
-        if key is not None and self._ttl > 0:
+        # A key read before a revocation on this process finished is not cached.
+        if key is not None and self._ttl > 0 and revocations == self._revocations:
             if len(self._cache) > 10_000:
                 self._cache.clear()
-            self._cache[digest] = (key, now + self._ttl)
+            self._cache[digest] = (key, self._clock() + self._ttl)
         return key
 
     async def issue(
@@ -119,6 +133,7 @@ class Keys:
         if key is None:
             raise NotFound(f"no API key with id {key_id!r}")
         self._cache = {d: entry for d, entry in self._cache.items() if entry[0].id != key_id}
+        self._revocations += 1
         return key
 
     async def ledger(self, key_id: str, *, limit: int, before: int | None) -> list[LedgerEntry]:

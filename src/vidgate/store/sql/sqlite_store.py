@@ -1,15 +1,17 @@
 """The embedded SQLite store, with the two calls every client makes off aiosqlite.
 
-A poll (``get_job``) and a create (``create_job``) are most of an API process's traffic,
+A poll (``get_job``, after ``find_key_by_hash`` when the key is not cached) and a create
+(``create_job``) are most of an API process's traffic,
 and a worker following vendor jobs writes each one's progress and task state
 (``_update_held``) many times. Through aiosqlite each of these costs five to fifteen
 hand-offs to the driver's thread and back, which profiled as most of their CPU. Here they
 use the standard ``sqlite3`` driver through SQLAlchemy's synchronous engine, running the
 same statements as ``SqlStore``:
 
-- a poll reads on the event loop's own thread. A primary-key read in WAL mode does not
-  wait for writers; should SQLite still answer "busy" (a WAL recovery after another
-  process crashed), the read is retried through the regular pool, off the loop.
+- a poll and a key lookup read on the event loop's own thread. A read by primary or
+  unique key in WAL mode does not wait for writers; should SQLite still answer "busy" (a
+  WAL recovery after another process crashed), the read is retried through the regular
+  pool, off the loop.
 - a create, and an update of a held job, runs its whole transaction in one call to a
   dedicated thread: one hand-off each. It takes SQLite's write lock like every other
   writer (``BEGIN IMMEDIATE`` with a busy timeout), so it serializes with the other
@@ -28,6 +30,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
 
+from vidgate.domain.accounts import ApiKey
 from vidgate.domain.jobs import Job
 from vidgate.store.events import JobEvent
 from vidgate.store.protocol import IdempotentCreate
@@ -38,7 +41,13 @@ from vidgate.store.sql.connections import (
     loads,
     sqlite_pragmas,
 )
-from vidgate.store.sql.store import SqlStore, insert_job, select_job, update_held
+from vidgate.store.sql.store import (
+    SqlStore,
+    insert_job,
+    select_job,
+    select_key_by_hash,
+    update_held,
+)
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -60,6 +69,13 @@ class SqliteStore(SqlStore):
                 return select_job(conn, job_id, key_id)
         except OperationalError:
             return await super().get_job(job_id, key_id)
+
+    async def find_key_by_hash(self, secret_hash: str) -> ApiKey | None:
+        try:
+            with self._loop_reader.connect() as conn:
+                return select_key_by_hash(conn, secret_hash)
+        except OperationalError:
+            return await super().find_key_by_hash(secret_hash)
 
     async def _create_job(self, job: Job, idempotency: IdempotentCreate | None) -> Job:
         return await self._in_writer_thread(insert_job, job, idempotency)

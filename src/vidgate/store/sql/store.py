@@ -108,10 +108,7 @@ class SqlStore:
 
     async def find_key_by_hash(self, secret_hash: str) -> ApiKey | None:
         async with self._read() as conn:
-            row = (
-                await conn.execute(select(api_keys).where(api_keys.c.secret_hash == secret_hash))
-            ).first()
-        return key_from_row(row) if row else None
+            return await conn.run_sync(select_key_by_hash, secret_hash)
 
     async def get_key(self, key_id: str) -> ApiKey | None:
         async with self._read() as conn:
@@ -451,7 +448,8 @@ class SqlStore:
 # -------------------------------------------------------------------- statement helpers
 
 
-# The statements of every create and poll, built once: SQLAlchemy then only binds values.
+# The statements of every create, poll and key lookup, built once: SQLAlchemy then only
+# binds the values.
 _INSERT_JOB = insert(jobs)
 _JOB_BY_ID = select(jobs).where(jobs.c.id == bindparam("job_id"), jobs.c.deleted.is_(False))
 _OWN_JOB_BY_ID = _JOB_BY_ID.where(jobs.c.key_id == bindparam("key_id"))
@@ -462,6 +460,7 @@ _RESERVE = (
     .returning(api_keys.c.balance)
 )
 _APPEND_LEDGER = insert(ledger)
+_KEY_BY_HASH = select(api_keys).where(api_keys.c.secret_hash == bindparam("secret_hash"))
 
 
 def insert_job(conn: Connection, job: Job, idempotency: IdempotentCreate | None) -> Job:
@@ -505,6 +504,11 @@ def update_held(
     if result.rowcount and event is not None:
         notify(conn, event)
     return bool(result.rowcount)
+
+
+def select_key_by_hash(conn: Connection, secret_hash: str) -> ApiKey | None:
+    row = conn.execute(_KEY_BY_HASH, {"secret_hash": secret_hash}).first()
+    return key_from_row(row) if row else None
 
 
 def _reserve(conn: Connection, job: Job) -> None:
