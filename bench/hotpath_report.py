@@ -11,6 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from bench.doc_sections import write_section
+
 START = "<!-- hot-path:start -->"
 END = "<!-- hot-path:end -->"
 NOTES_START = "<!-- hot-path:notes:start -->"
@@ -42,17 +44,10 @@ IDLE_BUDGET_MB = 80.0
 
 
 def replace_section(doc: Path, text: str) -> None:
-    current = doc.read_text() if doc.exists() else "# Benchmarks\n"
-    text = text.replace(NOTES_PLACEHOLDER, _kept_notes(current) or NOTES_PLACEHOLDER)
-    block = f"{START}\n{text.rstrip()}\n{END}\n"
-    if START in current and END in current:
-        before, rest = current.split(START, 1)
-        after = rest.split(END, 1)[1].lstrip("\n")
-        updated = before + block + ("\n" + after if after else "")
-    else:
-        updated = current.rstrip() + "\n\n" + block
-    doc.parent.mkdir(parents=True, exist_ok=True)
-    doc.write_text(updated)
+    current = doc.read_text() if doc.exists() else ""
+    write_section(
+        doc, START, END, text.replace(NOTES_PLACEHOLDER, _kept_notes(current) or NOTES_PLACEHOLDER)
+    )
 
 
 def _kept_notes(current: str) -> str:

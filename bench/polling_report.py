@@ -13,6 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bench.doc_sections import write_section
+
 START = "<!-- vendor-polling:start -->"
 END = "<!-- vendor-polling:end -->"
 NOTES_START = "<!-- vendor-polling:notes -->"
@@ -25,17 +27,11 @@ Row = tuple[str, Callable[[Result], str]]
 
 
 def replace_section(doc: Path, text: str) -> None:
-    current = doc.read_text() if doc.exists() else "# Benchmarks\n"
+    current = doc.read_text() if doc.exists() else ""
     notes = _between(current, NOTES_START, NOTES_END)
-    block = f"{START}\n{text.rstrip()}\n\n{NOTES_START}\n{notes.strip()}\n{NOTES_END}\n{END}\n"
-    if START in current and END in current:
-        before, rest = current.split(START, 1)
-        after = rest.split(END, 1)[1].lstrip("\n")
-        updated = before + block + ("\n" + after if after else "")
-    else:
-        updated = current.rstrip() + "\n\n" + block
-    doc.parent.mkdir(parents=True, exist_ok=True)
-    doc.write_text(updated)
+    write_section(
+        doc, START, END, f"{text.rstrip()}\n\n{NOTES_START}\n{notes.strip()}\n{NOTES_END}"
+    )
 
 
 def section(results: list[Result], machine: dict[str, str]) -> str:

@@ -10,21 +10,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.doc_sections import write_section
+
 START = "<!-- scale-out:start -->"
 END = "<!-- scale-out:end -->"
 
 
 def replace_section(doc: Path, text: str) -> None:
-    block = f"{START}\n{text.rstrip()}\n{END}\n"
-    current = doc.read_text() if doc.exists() else "# Benchmarks\n"
-    if START in current and END in current:
-        before, rest = current.split(START, 1)
-        after = rest.split(END, 1)[1].lstrip("\n")
-        updated = before + block + ("\n" + after if after else "")
-    else:
-        updated = current.rstrip() + "\n\n" + block
-    doc.parent.mkdir(parents=True, exist_ok=True)
-    doc.write_text(updated)
+    write_section(doc, START, END, text)
 
 
 def section(raw: dict[str, Any]) -> str:
