@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from bench.doc_sections import write_section
+from doc_sections import write_section
 
 START = "<!-- hot-path:start -->"
 END = "<!-- hot-path:end -->"

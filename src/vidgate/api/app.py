@@ -17,6 +17,7 @@ from vidgate.api.limits import BodySizeLimit
 from vidgate.api.openai import routes as openai_routes
 from vidgate.api.openai.errors import render_openai
 from vidgate.api.playground import routes as playground_routes
+from vidgate.api.polls import PollShortcut
 from vidgate.api.request_ids import RequestIds
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -46,6 +47,7 @@ def create_app(
     app.include_router(playground_routes.router, tags=["playground"])
 
     app.include_router(ops.router, tags=["operations"])
+    app.add_middleware(PollShortcut)
     app.add_middleware(BodySizeLimit, max_bytes=max_request_bytes)
     app.add_middleware(RequestIds)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from starlette.responses import FileResponse, RedirectResponse, Response
@@ -21,7 +21,7 @@ from vidgate.api.waiting import requested_wait
 from vidgate.blobs.protocol import LocalFile
 from vidgate.domain.accounts import ApiKey
 from vidgate.domain.errors import InvalidImage, InvalidRequest, InvalidState, NotFound
-from vidgate.domain.jobs import Job, JobStatus
+from vidgate.domain.jobs import Job
 from vidgate.domain.validation import validate_params
 from vidgate.services.generations import SubmitOptions
 
@@ -32,7 +32,6 @@ VARIANTS = {
     "thumbnail": ("image/webp", "webp"),
     "spritesheet": ("image/jpeg", "jpg"),
 }
-POLL_AFTER_MS = {"sandbox": 1000, "diffusers": 2000}
 DELETE_WAIT_SECONDS = 10.0
 
 
@@ -183,7 +182,4 @@ async def _maybe_wait(context: ApiContext, job: Job, request: Request) -> Job:
 
 
 def _video_response(context: ApiContext, job: Job) -> Response:
-    headers: dict[str, Any] = {}
-    if job.status in (JobStatus.QUEUED, JobStatus.RUNNING):
-        headers["openai-poll-after-ms"] = str(POLL_AFTER_MS.get(job.engine, 5000))
-    return json_response(views.video(job, context.generations.catalogue), headers=headers)
+    return views.video_response(job, context.generations.catalogue)

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.responses import Response
+
+from vidgate.api.errors import json_response
 from vidgate.domain.catalogue import Catalogue
 from vidgate.domain.jobs import Job, JobStatus
 from vidgate.domain.shapes import nominal_seconds
@@ -16,6 +19,16 @@ STATUS = {
     JobStatus.FAILED: "failed",
     JobStatus.CANCELLED: "failed",
 }
+
+POLL_AFTER_MS = {"sandbox": 1000, "diffusers": 2000}
+
+
+def video_response(job: Job, catalogue: Catalogue) -> Response:
+    """A ``Video`` answer; while the job runs, ``openai-poll-after-ms`` says when to ask again."""
+    headers: dict[str, str] = {}
+    if job.status in (JobStatus.QUEUED, JobStatus.RUNNING):
+        headers["openai-poll-after-ms"] = str(POLL_AFTER_MS.get(job.engine, 5000))
+    return json_response(video(job, catalogue), headers=headers)
 
 
 def video(job: Job, catalogue: Catalogue) -> dict[str, Any]:
