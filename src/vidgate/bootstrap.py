@@ -323,7 +323,12 @@ def create_server_app(settings: Settings) -> FastAPI:
                 task.cancel()
             await close_runtime(runtime)
 
-    return create_app(None, max_request_bytes=settings.max_request_bytes, lifespan=lifespan)
+    return create_app(
+        None,
+        max_request_bytes=settings.max_request_bytes,
+        lifespan=lifespan,
+        opentelemetry=settings.opentelemetry,
+    )
 
 
 def start_background(runtime: Runtime) -> list[asyncio.Task[None]]:

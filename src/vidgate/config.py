@@ -68,6 +68,7 @@ class Settings(BaseSettings):
     output_download_timeout: float = Field(default=600.0, gt=0)
     vendor_http_connections: int = Field(default=64, gt=0)
     max_request_bytes: int = Field(default=32 * MB, gt=0)
+    opentelemetry: bool = False
 
     webhook_retry_scale: float = Field(default=1.0, gt=0)
     auth_cache_seconds: float = Field(default=5.0, ge=0)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -48,3 +50,40 @@ async def test_creates_and_the_workers_claims_interleave(sqlite_store: SqlStore)
     assert after is not None and after.balance == 10_000 - 40 * 100
     listed = await sqlite_store.list_jobs(key.id, after=None, limit=100, order="asc")
     assert len(listed) == 40 and [j.attempts for j in listed] == [1] * 40
+
+
+async def test_a_poll_and_a_key_lookup_read_what_the_store_wrote(sqlite_store: SqlStore) -> None:
+    new = new_key(credits=500)
+    key = await sqlite_store.create_key(new)
+    job = await sqlite_store.create_job(new_job(key.id, price=100, prompt="a heron"))
+
+    read = await sqlite_store.get_job(job.id, key.id)
+    found = await sqlite_store.find_key_by_hash(new.secret_hash)
+
+    assert read == job
+    assert read is not None and read.params == {"prompt": "a heron"}
+    assert await sqlite_store.get_job(job.id, "another key") is None
+    assert await sqlite_store.get_job("no such job") is None
+    assert found is not None and found.id == key.id and found.balance == 400
+
+
+class _AlwaysBusy(sqlite3.Connection):
+    """What the loop's connection meets during another process's WAL recovery."""
+
+    def execute(self, *args: Any, **kwargs: Any) -> sqlite3.Cursor:
+        raise sqlite3.OperationalError("database is locked")
+
+
+async def test_a_read_that_sqlite_calls_busy_is_retried_through_the_pool(
+    sqlite_store: SqlStore, tmp_path: Path
+) -> None:
+    new = new_key()
+    key = await sqlite_store.create_key(new)
+    job = await sqlite_store.create_job(new_job(key.id))
+    assert isinstance(sqlite_store, SqliteStore)
+    sqlite_store._loop_reader.close()
+    sqlite_store._loop_reader = sqlite3.connect(tmp_path / "vidgate.db", factory=_AlwaysBusy)
+
+    assert await sqlite_store.get_job(job.id, key.id) == job
+    found = await sqlite_store.find_key_by_hash(new.secret_hash)
+    assert found is not None and found.id == key.id

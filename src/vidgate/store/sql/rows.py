@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
@@ -20,7 +21,10 @@ from vidgate.domain.jobs import (
 
 
 def key_from_row(row: Row[Any]) -> ApiKey:
-    m = row._mapping
+    return key_from_mapping(row._mapping)
+
+
+def key_from_mapping(m: Mapping[Any, Any]) -> ApiKey:
     return ApiKey(
         id=m["id"],
         name=m["name"],
@@ -49,7 +53,11 @@ def ledger_from_row(row: Row[Any]) -> LedgerEntry:
 
 
 def job_from_row(row: Row[Any]) -> Job:
-    m = row._mapping
+    return job_from_mapping(row._mapping)
+
+
+def job_from_mapping(m: Mapping[Any, Any]) -> Job:
+    """A job from its columns by name, JSON columns already decoded."""
     error = JobError(m["error_name"], m["error_message"] or "") if m["error_name"] else None
     return Job(
         id=m["id"],

@@ -5,17 +5,16 @@ A poll (``get_job``, after ``find_key_by_hash`` when the key is not cached) and 
 and a worker following vendor jobs writes each one's progress and task state
 (``_update_held``) many times. Through aiosqlite each of these costs five to fifteen
 hand-offs to the driver's thread and back, which profiled as most of their CPU. Here they
-use the standard ``sqlite3`` driver through SQLAlchemy's synchronous engine, running the
-same statements as ``SqlStore``:
+use the standard ``sqlite3`` driver, running the same statements as ``SqlStore``:
 
-- a poll and a key lookup read on the event loop's own thread. A read by primary or
-  unique key in WAL mode does not wait for writers; should SQLite still answer "busy" (a
-  WAL recovery after another process crashed), the read is retried through the regular
-  pool, off the loop.
-- a create, and an update of a held job, runs its whole transaction in one call to a
-  dedicated thread: one hand-off each. It takes SQLite's write lock like every other
-  writer (``BEGIN IMMEDIATE`` with a busy timeout), so it serializes with the other
-  writes of this process and with other processes.
+- a poll and a key lookup read on the event loop's own thread, with the SQL compiled once
+  (``loop_reads.py``). A read by primary or unique key in WAL mode does not wait for
+  writers; should SQLite still answer "busy" (a WAL recovery after another process
+  crashed), the read is retried through the regular pool, off the loop.
+- a create, and an update of a held job, runs its whole transaction (through SQLAlchemy's
+  synchronous engine) in one call to a dedicated thread: one hand-off each. It takes
+  SQLite's write lock like every other writer (``BEGIN IMMEDIATE`` with a busy timeout),
+  so it serializes with the other writes of this process and with other processes.
 
 Everything else, and PostgreSQL, stays on ``SqlStore``'s async engines.
 """
@@ -23,12 +22,12 @@ Everything else, and PostgreSQL, stays on ``SqlStore``'s async engines.
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.exc import OperationalError
 
 from vidgate.domain.accounts import ApiKey
 from vidgate.domain.jobs import Job
@@ -41,11 +40,14 @@ from vidgate.store.sql.connections import (
     loads,
     sqlite_pragmas,
 )
+from vidgate.store.sql.loop_reads import CompiledRead, loop_connection
+from vidgate.store.sql.rows import job_from_mapping, key_from_mapping
 from vidgate.store.sql.store import (
+    JOB_BY_ID,
+    KEY_BY_HASH,
+    OWN_JOB_BY_ID,
     SqlStore,
     insert_job,
-    select_job,
-    select_key_by_hash,
     update_held,
 )
 
@@ -57,25 +59,27 @@ class SqliteStore(SqlStore):
     def __init__(self, connections: Connections) -> None:
         super().__init__(connections)
         url = connections.writer.url.set(drivername="sqlite+pysqlite")
-        self._loop_reader = _sync_engine(url, pool_size=1)
-        event.listen(self._loop_reader, "connect", _fail_fast_when_busy)
+        self._loop_reader = loop_connection(str(url.database))
         self._writer = _sync_engine(url, pool_size=1)
         event.listen(self._writer, "begin", begin_immediate)
         self._writer_thread = ThreadPoolExecutor(1, thread_name_prefix="vidgate-sqlite-writer")
 
     async def get_job(self, job_id: str, key_id: str | None = None) -> Job | None:
         try:
-            with self._loop_reader.connect() as conn:
-                return select_job(conn, job_id, key_id)
-        except OperationalError:
+            if key_id is None:
+                row = _JOB_BY_ID.first(self._loop_reader, {"job_id": job_id})
+            else:
+                row = _OWN_JOB_BY_ID.first(self._loop_reader, {"job_id": job_id, "key_id": key_id})
+        except sqlite3.OperationalError:
             return await super().get_job(job_id, key_id)
+        return job_from_mapping(row) if row is not None else None
 
     async def find_key_by_hash(self, secret_hash: str) -> ApiKey | None:
         try:
-            with self._loop_reader.connect() as conn:
-                return select_key_by_hash(conn, secret_hash)
-        except OperationalError:
+            row = _KEY_BY_HASH.first(self._loop_reader, {"secret_hash": secret_hash})
+        except sqlite3.OperationalError:
             return await super().find_key_by_hash(secret_hash)
+        return key_from_mapping(row) if row is not None else None
 
     async def _create_job(self, job: Job, idempotency: IdempotentCreate | None) -> Job:
         return await self._in_writer_thread(insert_job, job, idempotency)
@@ -102,7 +106,7 @@ class SqliteStore(SqlStore):
     async def close(self) -> None:
         self._writer_thread.shutdown(wait=True)
         self._writer.dispose()
-        self._loop_reader.dispose()
+        self._loop_reader.close()
         await super().close()
 
 
@@ -119,6 +123,6 @@ def _sync_engine(url: Any, *, pool_size: int) -> Engine:
     return engine
 
 
-def _fail_fast_when_busy(dbapi_connection: Any, _record: Any) -> None:
-    # Registered after ``sqlite_pragmas``: the loop never sleeps in SQLite's busy handler.
-    dbapi_connection.execute("PRAGMA busy_timeout=0")
+_JOB_BY_ID = CompiledRead(JOB_BY_ID)
+_OWN_JOB_BY_ID = CompiledRead(OWN_JOB_BY_ID)
+_KEY_BY_HASH = CompiledRead(KEY_BY_HASH)

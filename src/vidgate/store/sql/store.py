@@ -451,8 +451,8 @@ class SqlStore:
 # The statements of every create, poll and key lookup, built once: SQLAlchemy then only
 # binds the values.
 _INSERT_JOB = insert(jobs)
-_JOB_BY_ID = select(jobs).where(jobs.c.id == bindparam("job_id"), jobs.c.deleted.is_(False))
-_OWN_JOB_BY_ID = _JOB_BY_ID.where(jobs.c.key_id == bindparam("key_id"))
+JOB_BY_ID = select(jobs).where(jobs.c.id == bindparam("job_id"), jobs.c.deleted.is_(False))
+OWN_JOB_BY_ID = JOB_BY_ID.where(jobs.c.key_id == bindparam("key_id"))
 _RESERVE = (
     update(api_keys)
     .where(api_keys.c.id == bindparam("reserving_key"), api_keys.c.balance >= bindparam("price"))
@@ -460,7 +460,7 @@ _RESERVE = (
     .returning(api_keys.c.balance)
 )
 _APPEND_LEDGER = insert(ledger)
-_KEY_BY_HASH = select(api_keys).where(api_keys.c.secret_hash == bindparam("secret_hash"))
+KEY_BY_HASH = select(api_keys).where(api_keys.c.secret_hash == bindparam("secret_hash"))
 
 
 def insert_job(conn: Connection, job: Job, idempotency: IdempotentCreate | None) -> Job:
@@ -482,9 +482,9 @@ def insert_job(conn: Connection, job: Job, idempotency: IdempotentCreate | None)
 def select_job(conn: Connection, job_id: str, key_id: str | None) -> Job | None:
     """The job ``job_id`` unless deleted; with ``key_id``, only if that key owns it."""
     if key_id is None:
-        row = conn.execute(_JOB_BY_ID, {"job_id": job_id}).first()
+        row = conn.execute(JOB_BY_ID, {"job_id": job_id}).first()
     else:
-        row = conn.execute(_OWN_JOB_BY_ID, {"job_id": job_id, "key_id": key_id}).first()
+        row = conn.execute(OWN_JOB_BY_ID, {"job_id": job_id, "key_id": key_id}).first()
     return job_from_row(row) if row else None
 
 
@@ -507,7 +507,7 @@ def update_held(
 
 
 def select_key_by_hash(conn: Connection, secret_hash: str) -> ApiKey | None:
-    row = conn.execute(_KEY_BY_HASH, {"secret_hash": secret_hash}).first()
+    row = conn.execute(KEY_BY_HASH, {"secret_hash": secret_hash}).first()
     return key_from_row(row) if row else None
 
 
