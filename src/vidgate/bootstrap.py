@@ -34,7 +34,7 @@ from vidgate.engines.protocol import Closable, Engine, Readiness
 from vidgate.engines.remote import RemoteTaskEngine
 from vidgate.engines.runway import RunwayEngine
 from vidgate.engines.sandbox import SandboxEngine
-from vidgate.engines.sandbox.render import RenderCap
+from vidgate.engines.sandbox.requests import RenderCap
 from vidgate.net.fetch import PublicFetcher
 from vidgate.net.vendor_http import vendor_client
 from vidgate.services.generations import Generations

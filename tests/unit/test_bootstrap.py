@@ -50,3 +50,33 @@ def test_the_server_and_the_worker_do_not_import_boto3_unless_s3_is_chosen() -> 
     )
 
     assert result.stdout.strip() == "[]"
+
+
+HEAVY_FOR_AN_IDLE_SERVER = ("av", "numpy", "jwt", "cryptography", "alembic", "torch")
+
+
+def test_a_server_restarted_on_its_database_loads_no_media_token_or_migration_code(
+    tmp_path: Path,
+) -> None:
+    """PyAV, numpy (rendering, probing), PyJWT (Kling) and Alembic wait for their first use."""
+    code = (
+        "import asyncio, sys\n"
+        "from pathlib import Path\n"
+        "import vidgate.cli.main\n"
+        "from vidgate.bootstrap import create_server_app, open_runtime, prepare_database\n"
+        "from vidgate.config import Settings\n"
+        f"settings = Settings(data_dir=Path({str(tmp_path)!r}))\n"
+        "async def start():\n"
+        "    await prepare_database(settings)\n"
+        "    create_server_app(settings)\n"
+        "    runtime = await open_runtime(settings, with_worker=True)\n"
+        "    await runtime.store.close()\n"
+        "asyncio.run(start())\n"
+        f"print(sorted(n for n in {HEAVY_FOR_AN_IDLE_SERVER!r} if n in sys.modules))"
+    )
+    run = [sys.executable, "-c", code]
+    first = subprocess.run(run, capture_output=True, text=True, check=True)
+    restarted = subprocess.run(run, capture_output=True, text=True, check=True)
+
+    assert "alembic" in first.stdout  # the first start migrates an empty database
+    assert restarted.stdout.strip() == "[]"

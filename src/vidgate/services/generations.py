@@ -21,7 +21,6 @@ from vidgate.domain.pricing import price_of
 from vidgate.domain.routing import SANDBOX, Deployment, RoutingTable
 from vidgate.domain.shapes import resolve_shape
 from vidgate.engines.protocol import Readiness
-from vidgate.media.frames import last_frame_png
 from vidgate.services.inputs import InputImages
 from vidgate.store.protocol import IdempotentCreate, Store
 
@@ -180,6 +179,8 @@ class Generations:
         with local.open("wb") as handle:
             async for chunk in self._blobs.open_stream(job.result.blob_key):
                 handle.write(chunk)
+        from vidgate.media.frames import last_frame_png  # PyAV, loaded by the first remix
+
         png = await asyncio.to_thread(last_frame_png, local)
         return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 

@@ -16,8 +16,6 @@ from vidgate.blobs.protocol import BlobStore
 from vidgate.domain.errors import OutputInvalid, UpstreamUnavailable
 from vidgate.domain.jobs import VideoResult
 from vidgate.engines.protocol import EngineOutput, RemoteVideo
-from vidgate.media.previews import make_previews
-from vidgate.media.probe import probe_video
 
 CHUNK = 1024 * 1024
 PREVIEW_TYPES = {".webp": "image/webp", ".jpg": "image/jpeg"}
@@ -40,6 +38,8 @@ class OutputIngest:
         size = path.stat().st_size
         if size == 0 or size > self._max_bytes:
             raise OutputInvalid(f"the video is {size} bytes; allowed 1..{self._max_bytes}")
+        from vidgate.media.probe import probe_video  # PyAV, loaded by the first output
+
         facts = await asyncio.to_thread(probe_video, path)
         key = f"outputs/{job_id}/video.mp4"
         await self._blobs.put_file(key, path, "video/mp4")
@@ -58,6 +58,8 @@ class OutputIngest:
     async def _store_previews(self, job_id: str, video: Path, workdir: Path) -> dict[str, str]:
         folder = workdir / "previews"
         folder.mkdir(exist_ok=True)
+        from vidgate.media.previews import make_previews  # PyAV, loaded by the first output
+
         made = await asyncio.to_thread(make_previews, video, folder)
         stored = {}
         for variant, path in made.items():

@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection
 
-from vidgate.store.migrate import is_current, migrate
+from vidgate.store.migrate import HEAD_REVISION, head_revision, is_current, migrate
 from vidgate.store.sql.connections import connect
 from vidgate.store.sql.schema import metadata
 
@@ -26,3 +26,7 @@ async def test_migrations_match_the_declared_schema(db_url: str) -> None:
             assert await conn.run_sync(_differences) == []
     finally:
         await connections.dispose()
+
+
+def test_the_head_revision_the_code_knows_is_alembics_head() -> None:
+    assert head_revision() == HEAD_REVISION

@@ -87,3 +87,49 @@ async def test_a_read_that_sqlite_calls_busy_is_retried_through_the_pool(
     assert await sqlite_store.get_job(job.id, key.id) == job
     found = await sqlite_store.find_key_by_hash(new.secret_hash)
     assert found is not None and found.id == key.id
+
+
+async def test_a_stream_of_creates_keeps_the_wal_small(
+    sqlite_store: SqlStore, tmp_path: Path
+) -> None:
+    key = await sqlite_store.create_key(new_key(credits=0))
+    wal = tmp_path / "vidgate.db-wal"
+    largest = 0
+    for _ in range(1_500):
+        await sqlite_store.create_job(new_job(key.id, price=0))
+        largest = max(largest, wal.stat().st_size)
+
+    listed = await sqlite_store.list_jobs(key.id, after=None, limit=100, order="asc")
+    assert len(listed) == 100
+    # SQLite's own autocheckpoint keeps a WAL near 1,000 pages (4 MB); without checkpoints
+    # these creates would leave ~25 MB.
+    assert largest < 8 * 1024 * 1024
+
+
+async def test_a_create_while_another_process_writes_waits_off_the_loop(
+    sqlite_store: SqlStore, tmp_path: Path
+) -> None:
+    key = await sqlite_store.create_key(new_key(credits=1_000))
+    locker = sqlite3.connect(tmp_path / "vidgate.db", isolation_level=None)
+    locker.execute("BEGIN IMMEDIATE")
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0.01)
+
+    ticker = asyncio.create_task(tick())
+    create = asyncio.create_task(sqlite_store.create_job(new_job(key.id, price=100)))
+    await asyncio.sleep(0.3)
+    waited = not create.done()
+    locker.execute("COMMIT")
+    locker.close()
+    job = await asyncio.wait_for(create, 10)
+    ticker.cancel()
+
+    assert waited and ticks >= 10
+    assert await sqlite_store.get_job(job.id, key.id) == job
+    after = await sqlite_store.get_key(key.id)
+    assert after is not None and after.balance == 900

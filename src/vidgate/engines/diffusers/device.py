@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 
 from vidgate.domain.errors import Cancelled, EngineCrashed, GenerationError, InternalError
-from vidgate.engines.diffusers import child as child_process
+from vidgate.engines.diffusers import child_main as child_entry
 from vidgate.engines.diffusers.messages import (
     Cancel,
     Done,
@@ -38,7 +38,7 @@ class DeviceSlot:
         *,
         poll_interval: float,
         cancel_grace: float,
-        child_main: ChildMain = child_process.serve,
+        child_main: ChildMain = child_entry.serve,
     ) -> None:
         self.device = device
         self._child_main = child_main

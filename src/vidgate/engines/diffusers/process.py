@@ -16,7 +16,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from types import TracebackType
 
-from vidgate.engines.diffusers import child
+from vidgate.engines.diffusers import child_main
 from vidgate.engines.diffusers.messages import Command, Event
 
 JOIN_SECONDS = 10.0
@@ -79,7 +79,7 @@ class ChildProcess:
         self._stream: EventStream | None = None
 
     @classmethod
-    def spawn(cls, name: str, main: ChildMain = child.serve) -> ChildProcess:
+    def spawn(cls, name: str, main: ChildMain = child_main.serve) -> ChildProcess:
         """Start ``main(conn)`` in a new interpreter; ``main`` must be importable by name."""
         # spawn, not fork: a forked child would inherit the server's threads and sockets,
         # and CUDA cannot be initialised again in a fork.

@@ -11,8 +11,6 @@ import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-import jwt
-
 from vidgate.domain.errors import UpstreamAuth
 
 TOKEN_LIFETIME = 1800.0
@@ -52,6 +50,8 @@ def sign_token(
 ) -> SignedToken:
     expires_at = int(now + lifetime)
     payload = {"iss": keys.access_key, "exp": expires_at, "nbf": int(now - not_before_margin)}
+    import jwt  # with cryptography ~9 MB, loaded by the first Kling request
+
     with warnings.catch_warnings():
         # PyJWT warns about HMAC keys under 32 bytes; Kling issues the secret, we cannot choose.
         warnings.filterwarnings("ignore", message="The HMAC key is")

@@ -25,7 +25,7 @@ from vidgate.engines.protocol import (
 )
 from vidgate.engines.sandbox.camera import camera_from_params
 from vidgate.engines.sandbox.failures import planned_failure
-from vidgate.engines.sandbox.render import RenderCap, RenderRequest, render_video
+from vidgate.engines.sandbox.requests import RenderCap, RenderRequest
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -78,6 +78,8 @@ class SandboxEngine:
         return False
 
     async def _render(self, request: RenderRequest, ctx: EngineContext) -> Path:
+        from vidgate.engines.sandbox.render import render_video  # PyAV and numpy: see requests
+
         path = ctx.workdir / OUTPUT_NAME
         stop = threading.Event()
         rendering = asyncio.ensure_future(

@@ -7,14 +7,14 @@ The same request always gives the same bytes: every choice is seeded from the re
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
-from vidgate.engines.sandbox.camera import PUSH_IN, STILL, CameraMove
+from vidgate.engines.sandbox.camera import PUSH_IN, STILL
 from vidgate.engines.sandbox.layout import layout_for
 from vidgate.engines.sandbox.overlay import Overlay, caption, sandbox_mark
 from vidgate.engines.sandbox.planes import Planes
+from vidgate.engines.sandbox.requests import RenderRequest
 from vidgate.engines.sandbox.scenes import scene_shot
 from vidgate.engines.sandbox.stills import still_shot
 from vidgate.media.encode import Frame, write_mp4
@@ -28,43 +28,6 @@ QUALITY = 28
 
 class RenderStopped(Exception):
     """``should_stop`` said yes between two frames."""
-
-
-@dataclass(frozen=True, slots=True)
-class RenderRequest:
-    width: int
-    height: int
-    fps: float
-    frames: int
-    seed: int
-    prompt: str = ""
-    first_frame: bytes | None = None
-    last_frame: bytes | None = None
-    camera: CameraMove | None = None
-
-    @property
-    def size(self) -> tuple[int, int]:
-        return self.width, self.height
-
-
-@dataclass(frozen=True, slots=True)
-class RenderCap:
-    """The most a clip is rendered at, for load tests and benchmarks where the picture does
-    not matter: the longer side at most ``max_side`` pixels (aspect kept, sides even), at
-    most ``max_frames`` frames. The job's nominal shape, and so its price, stay as they are.
-    """
-
-    max_side: int | None = None
-    max_frames: int | None = None
-
-    def apply(self, request: RenderRequest) -> RenderRequest:
-        width, height = request.size
-        longest = max(width, height)
-        if self.max_side is not None and longest > self.max_side:
-            scale = self.max_side / longest
-            width, height = _even(width * scale), _even(height * scale)
-        frames = request.frames if self.max_frames is None else min(request.frames, self.max_frames)
-        return replace(request, width=width, height=height, frames=frames)
 
 
 class Shot(Protocol):
@@ -114,7 +77,3 @@ def _frames(
         for overlay in overlays:
             overlay.apply(frame)
         yield frame.to_yuv420p()
-
-
-def _even(value: float) -> int:
-    return max(2, round(value / 2) * 2)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from tests.unit.engines.sandbox.conftest import catalogue_job, generate, no_sleep
 from vidgate.engines.sandbox import SandboxEngine
-from vidgate.engines.sandbox.render import RenderCap, RenderRequest
+from vidgate.engines.sandbox.requests import RenderCap, RenderRequest
 from vidgate.media.probe import probe_video
 
 WAN = "wan/v2.1/1.3b/text-to-video"
