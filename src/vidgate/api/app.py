@@ -12,6 +12,7 @@ from vidgate.api import files, ops, webhooks
 from vidgate.api.admin import routes as admin_routes
 from vidgate.api.aiml import routes as aiml_routes
 from vidgate.api.context import ApiContext
+from vidgate.api.creates import CreateShortcut
 from vidgate.api.errors import ErrorRenderers, install_error_handlers
 from vidgate.api.limits import BodySizeLimit
 from vidgate.api.openai import routes as openai_routes
@@ -42,6 +43,7 @@ def create_app(
     app.state.vidgate = context
     renderers = ErrorRenderers()
     install_error_handlers(app, renderers)
+    app.state.error_renderers = renderers
     app.include_router(aiml_routes.router, tags=["AIML dialect"])
     app.include_router(openai_routes.router, prefix="/v1", tags=["OpenAI dialect"])
     app.include_router(openai_routes.router, tags=["OpenAI dialect"], include_in_schema=False)
@@ -55,6 +57,7 @@ def create_app(
 
     app.include_router(ops.router, tags=["operations"])
     app.add_middleware(PollShortcut)
+    app.add_middleware(CreateShortcut)
     app.add_middleware(BodySizeLimit, max_bytes=max_request_bytes)
     app.add_middleware(RequestIds)
 

@@ -1,9 +1,8 @@
 """The poll shortcut answers plain polls exactly as the routes do, and leaves the rest to them.
 
-Each poll is asked twice of the real app on a real SQLite store: once plainly (the shortcut
-answers) and once with ``Prefer: wait=0`` (the shortcut steps aside; the FastAPI route
-answers, without waiting). The two answers must be the same. A second app, whose FastAPI part
-is replaced by a recorder, shows which requests the shortcut answered itself.
+Each poll is asked of the app as served (the shortcut answers), of the same app without
+its shortcuts (FastAPI's route answers) and of the shortcut alone (was it the shortcut that
+answered?). The answers must be the same.
 """
 
 from __future__ import annotations
@@ -12,26 +11,21 @@ import base64
 import io
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 import pytest
 from PIL import Image
-from starlette.types import Receive, Scope, Send
 
-from vidgate.api.app import create_app
+from tests.integration.api.conftest import NOT_ROUTED, Apps
 from vidgate.api.polls import PollShortcut
-from vidgate.bootstrap import close_runtime, open_runtime, prepare_database
-from vidgate.config import Settings
 from vidgate.domain.jobs import JobError, JobStatus, VideoResult
 from vidgate.store.protocol import Outcome
-
-NOT_ROUTED = 599
 
 
 @dataclass
 class Served:
     full: httpx.AsyncClient
+    routes_only: httpx.AsyncClient
     shortcut_only: httpx.AsyncClient
     sandbox: str
     admin: str
@@ -39,31 +33,16 @@ class Served:
 
 
 @pytest.fixture
-async def served(tmp_path: Path) -> AsyncIterator[Served]:
-    settings = Settings(data_dir=tmp_path)
-    issued = {k.key.name: k.secret for k in await prepare_database(settings)}
-    runtime = await open_runtime(settings, with_worker=False)
-    app = create_app(runtime.api_context(), max_request_bytes=1_000_000)
-
-    async def not_routed(scope: Scope, receive: Receive, send: Send) -> None:
-        await send({"type": "http.response.start", "status": NOT_ROUTED, "headers": []})
-        await send({"type": "http.response.body", "body": b""})
-
-    shortcut = PollShortcut(not_routed)
-
-    async def shortcut_in_app(scope: Scope, receive: Receive, send: Send) -> None:
-        scope["app"] = app
-        await shortcut(scope, receive, send)
-
-    sandbox = await runtime.keys.authenticate(f"Bearer {issued['sandbox']}")
-    catalogue = runtime.catalogue
+async def served(apps: Apps) -> AsyncIterator[Served]:
+    runtime = apps.runtime
+    sandbox = await runtime.keys.authenticate(f"Bearer {apps.secrets['sandbox']}")
     jobs = {}
     for name, model, params in [
         ("queued", "video-01", {"prompt": "a queued fox"}),
         ("completed", "gen3a_turbo", {"prompt": "a fox", "image_url": _png_data_url()}),
         ("failed", "kling-video/v1/standard/text-to-video", {"prompt": "a failed fox"}),
     ]:
-        spec = catalogue.get(model)
+        spec = runtime.catalogue.get(model)
         assert spec is not None
         job = await runtime.generations.submit(sandbox, spec, params)
         jobs[name] = job.id
@@ -81,15 +60,18 @@ async def served(tmp_path: Path) -> AsyncIterator[Served]:
         None,
         Outcome(JobStatus.FAILED, refund=True, error=JobError("content_refused", "no foxes")),
     )
-    base = "http://vidgate.test"
-    full = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=base)
-    alone = httpx.AsyncClient(transport=httpx.ASGITransport(app=shortcut_in_app), base_url=base)
+    alone = apps.shortcut_alone(PollShortcut)
     try:
-        yield Served(full, alone, issued["sandbox"], issued["admin"], jobs)
+        yield Served(
+            apps.served,
+            apps.routes_only,
+            alone,
+            apps.secrets["sandbox"],
+            apps.secrets["admin"],
+            jobs,
+        )
     finally:
-        await full.aclose()
         await alone.aclose()
-        await close_runtime(runtime)
 
 
 def _png_data_url() -> str:
@@ -114,7 +96,7 @@ async def test_a_plain_poll_is_answered_by_the_shortcut_exactly_as_the_route_ans
 ) -> None:
     auth = {"authorization": f"Bearer {served.sandbox}"}
     for path in _poll_paths(served.jobs[state]):
-        by_route = await served.full.get(path, headers={**auth, "prefer": "wait=0"})
+        by_route = await served.routes_only.get(path, headers=auth)
         by_shortcut = await served.full.get(path, headers=auth)
         alone = await served.shortcut_only.get(path, headers=auth)
 
