@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from vidgate.domain.ids import random_bytes
 
 _SANE = re.compile(rb"^[A-Za-z0-9._:-]{1,128}$")
 
@@ -19,7 +20,7 @@ class RequestIds:
             await self.app(scope, receive, send)
             return
         given = dict(scope["headers"]).get(b"x-request-id", b"")
-        request_id = given if _SANE.match(given) else b"req_" + os.urandom(12).hex().encode()
+        request_id = given if _SANE.match(given) else b"req_" + random_bytes(12).hex().encode()
         scope.setdefault("state", {})["request_id"] = request_id.decode()
 
         async def send_with_id(message: Message) -> None:

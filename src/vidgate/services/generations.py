@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -15,7 +14,7 @@ from vidgate.blobs.protocol import BlobStore
 from vidgate.domain.accounts import ApiKey
 from vidgate.domain.catalogue import Catalogue, ModelSpec, PriceRule
 from vidgate.domain.errors import EngineUnavailable, InvalidState, NotFound
-from vidgate.domain.ids import new_job_id
+from vidgate.domain.ids import new_job_id, random_seed
 from vidgate.domain.jobs import Job, JobStatus
 from vidgate.domain.pricing import price_of
 from vidgate.domain.routing import SANDBOX, Deployment, RoutingTable
@@ -66,7 +65,6 @@ class Generations:
         self._prices = dict(prices or {})
         self._on_submitted = on_submitted
         self._on_cancel_requested = on_cancel_requested
-        self._rng = random.SystemRandom()
 
     def price_rule(self, spec: ModelSpec) -> PriceRule:
         return self._prices.get(spec.id, spec.price)
@@ -137,7 +135,7 @@ class Generations:
 
     def _seed(self, params: Mapping[str, Any]) -> int:
         seed = params.get("seed")
-        return int(seed) if seed is not None else self._rng.randrange(2**31)
+        return int(seed) if seed is not None else random_seed()
 
     async def get(self, key: ApiKey, job_id: str) -> Job:
         job = await self._store.get_job(job_id, key.id)

@@ -109,9 +109,11 @@ class SqliteStore(SqlStore):
     ) -> T:
         """``statements`` in one transaction: on the loop's thread when SQLite's write lock is
         free (no hand-off: a short transaction appends to the WAL without syncing), else on the
-        writer thread, which waits its turn."""
+        writer thread, which waits its turn. While this store empties the WAL (a few ms),
+        writes wait for it rather than queue on the thread: once a backlog builds there,
+        every later write would find the lock busy and follow it."""
         if self._checkpoint is not None and not self._checkpoint.done():
-            return await self._in_writer_thread(statements, *args, **kwargs)
+            await asyncio.wrap_future(self._checkpoint)
         try:
             with self._loop_writer.begin() as conn:
                 result = statements(conn, *args, **kwargs)
@@ -128,8 +130,8 @@ class SqliteStore(SqlStore):
         """Copy the WAL into the database and empty it, on the writer thread.
 
         The loop's connection never checkpoints (a checkpoint syncs the disk). Until this
-        one is done, writes queue behind it on the writer thread: a checkpoint racing a
-        stream of new commits would never find the WAL complete, and it would grow forever.
+        one is done, writes wait for it: a checkpoint racing a stream of new commits would
+        never find the WAL complete, and it would grow forever.
         """
         try:
             connection = self._writer.raw_connection()  # outside a transaction, unlike connect()
