@@ -14,6 +14,7 @@ from tests.support.databases import migrated_store, sqlite_url
 from tests.support.factories import new_job, new_key
 from vidgate.store.protocol import ClaimRequest
 from vidgate.store.sql import SqliteStore, SqlStore
+from vidgate.store.sql.driver import DriverConnection
 
 
 @pytest.fixture
@@ -81,8 +82,10 @@ async def test_a_read_that_sqlite_calls_busy_is_retried_through_the_pool(
     key = await sqlite_store.create_key(new)
     job = await sqlite_store.create_job(new_job(key.id))
     assert isinstance(sqlite_store, SqliteStore)
-    sqlite_store._loop_reader.close()
-    sqlite_store._loop_reader = sqlite3.connect(tmp_path / "vidgate.db", factory=_AlwaysBusy)
+    sqlite_store._loop.close()
+    sqlite_store._loop = DriverConnection(
+        sqlite3.connect(tmp_path / "vidgate.db", factory=_AlwaysBusy)
+    )
 
     assert await sqlite_store.get_job(job.id, key.id) == job
     found = await sqlite_store.find_key_by_hash(new.secret_hash)
@@ -133,3 +136,22 @@ async def test_a_create_while_another_process_writes_waits_off_the_loop(
     assert await sqlite_store.get_job(job.id, key.id) == job
     after = await sqlite_store.get_key(key.id)
     assert after is not None and after.balance == 900
+
+
+async def test_a_job_written_through_the_driver_reads_the_same_through_sqlalchemy(
+    sqlite_store: SqlStore,
+) -> None:
+    key = await sqlite_store.create_key(new_key(credits=1_000))
+    job = await sqlite_store.create_job(new_job(key.id, price=250, prompt="a heron, 'quoted'"))
+
+    through_driver = await sqlite_store.get_job(job.id, key.id)
+    through_sqlalchemy = await SqlStore.get_job(sqlite_store, job.id, key.id)
+    ledger = await sqlite_store.ledger(key.id, limit=10, before=None)
+
+    assert through_driver == through_sqlalchemy == job
+    assert through_sqlalchemy is not None and through_sqlalchemy.upstream is None
+    reserved = ledger[0]
+    assert (reserved.kind.value, reserved.amount, reserved.balance_after) == ("reserve", -250, 750)
+    # upstream is SQL NULL (none_as_null), which is how a cancel knows no vendor has the job
+    cancelled = await sqlite_store.cancel_queued(job.id, key.id)
+    assert cancelled is not None and cancelled.status.value == "cancelled"

@@ -17,11 +17,12 @@ import logging
 from collections.abc import Callable
 
 import asyncpg
-from sqlalchemy import Connection, func, select
+from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from vidgate.store.events import JobEvent
+from vidgate.store.sql.runner import StatementRunner
 
 log = logging.getLogger("vidgate.notifications")
 
@@ -29,7 +30,7 @@ CHANNEL = "vidgate_jobs"
 CONNECT_TIMEOUT = 10.0
 
 
-def notify(conn: Connection, event: JobEvent) -> None:
+def notify(conn: StatementRunner, event: JobEvent) -> None:
     """Notify listeners when ``conn``'s transaction commits (PostgreSQL; elsewhere nothing)."""
     if conn.dialect.name == "postgresql":
         conn.execute(select(func.pg_notify(CHANNEL, event.encode())))

@@ -28,8 +28,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
@@ -45,14 +46,13 @@ from vidgate.store.sql.connections import (
     loads,
     sqlite_pragmas,
 )
-from vidgate.store.sql.loop_reads import CompiledRead, loop_connection
-from vidgate.store.sql.rows import job_from_mapping, key_from_mapping
+from vidgate.store.sql.driver import DriverConnection
+from vidgate.store.sql.runner import StatementRunner
 from vidgate.store.sql.store import (
-    JOB_BY_ID,
-    KEY_BY_HASH,
-    OWN_JOB_BY_ID,
     SqlStore,
     insert_job,
+    select_job,
+    select_key_by_hash,
     update_held,
 )
 
@@ -66,65 +66,86 @@ class SqliteStore(SqlStore):
     def __init__(self, connections: Connections) -> None:
         super().__init__(connections)
         url = connections.writer.url.set(drivername="sqlite+pysqlite")
-        self._loop_reader = loop_connection(str(url.database))
-        self._writer = _sync_engine(url, pool_size=1)
-        event.listen(self._writer, "begin", _begin_immediate)
-        self._writer_thread = ThreadPoolExecutor(1, thread_name_prefix="vidgate-sqlite-writer")
+        self._loop = DriverConnection(loop_connection(str(url.database)))
         self._loop_writer = _sync_engine(url, pool_size=1)
         event.listen(self._loop_writer, "connect", _never_wait_nor_checkpoint)
         event.listen(self._loop_writer, "begin", _begin_immediate)
+        self._writer = _sync_engine(url, pool_size=1)
+        event.listen(self._writer, "begin", _begin_immediate)
+        self._writer_thread = ThreadPoolExecutor(1, thread_name_prefix="vidgate-sqlite-writer")
         self._loop_commits = 0
         self._checkpoint: Future[None] | None = None
 
     async def get_job(self, job_id: str, key_id: str | None = None) -> Job | None:
         try:
-            if key_id is None:
-                row = _JOB_BY_ID.first(self._loop_reader, {"job_id": job_id})
-            else:
-                row = _OWN_JOB_BY_ID.first(self._loop_reader, {"job_id": job_id, "key_id": key_id})
+            return select_job(self._loop, job_id, key_id)
         except sqlite3.OperationalError:
             return await super().get_job(job_id, key_id)
-        return job_from_mapping(row) if row is not None else None
 
     async def find_key_by_hash(self, secret_hash: str) -> ApiKey | None:
         try:
-            row = _KEY_BY_HASH.first(self._loop_reader, {"secret_hash": secret_hash})
+            return select_key_by_hash(self._loop, secret_hash)
         except sqlite3.OperationalError:
             return await super().find_key_by_hash(secret_hash)
-        return key_from_mapping(row) if row is not None else None
 
     async def _create_job(self, job: Job, idempotency: IdempotentCreate | None) -> Job:
-        return await self._write_now_or_in_turn(insert_job, job, idempotency)
+        return await self._now_or_in_turn(
+            partial(self._in_driver_transaction, insert_job, job, idempotency),
+            partial(self._in_writer_thread, insert_job, job, idempotency),
+        )
 
     async def _update_held(
         self, job_id: str, owner: str, *, event: JobEvent | None = None, **values: Any
     ) -> bool:
-        return await self._write_now_or_in_turn(update_held, job_id, owner, event, values)
+        # Held-job updates change varying columns: SQLAlchemy's compiled cache suits them.
+        return await self._now_or_in_turn(
+            partial(self._in_loop_engine_transaction, update_held, job_id, owner, event, values),
+            partial(self._in_writer_thread, update_held, job_id, owner, event, values),
+        )
 
-    async def _write_now_or_in_turn(
-        self,
-        statements: Callable[Concatenate[Connection, P], T],
-        *args: P.args,
-        **kwargs: P.kwargs,
-    ) -> T:
-        """``statements`` in one transaction: on the loop's thread when SQLite's write lock is
-        free (no hand-off: a short transaction appends to the WAL without syncing), else on the
+    async def _now_or_in_turn(self, now: Callable[[], T], in_turn: Callable[[], Awaitable[T]]) -> T:
+        """A write transaction on the loop's thread when SQLite's write lock is free (no
+        hand-off: a short transaction appends to the WAL without syncing), else on the
         writer thread, which waits its turn. While this store empties the WAL (a few ms),
         writes wait for it rather than queue on the thread: once a backlog builds there,
         every later write would find the lock busy and follow it."""
         if self._checkpoint is not None and not self._checkpoint.done():
             await asyncio.wrap_future(self._checkpoint)
         try:
-            with self._loop_writer.begin() as conn:
-                result = statements(conn, *args, **kwargs)
+            result = now()
         except (OperationalError, sqlite3.OperationalError) as error:
             if not _is_busy(error):
                 raise
-            return await self._in_writer_thread(statements, *args, **kwargs)
+            return await in_turn()
         self._loop_commits += 1
         if self._loop_commits % CHECKPOINT_EVERY == 0:
             self._checkpoint = self._writer_thread.submit(self._truncate_wal)
         return result
+
+    def _in_driver_transaction(
+        self,
+        statements: Callable[Concatenate[StatementRunner, P], T],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        driver = self._loop.driver
+        driver.execute("BEGIN IMMEDIATE")
+        try:
+            result = statements(self._loop, *args, **kwargs)
+        except BaseException:
+            driver.execute("ROLLBACK")
+            raise
+        driver.execute("COMMIT")
+        return result
+
+    def _in_loop_engine_transaction(
+        self,
+        statements: Callable[Concatenate[Connection, P], T],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        with self._loop_writer.begin() as conn:
+            return statements(conn, *args, **kwargs)
 
     def _truncate_wal(self) -> None:
         """Copy the WAL into the database and empty it, on the writer thread.
@@ -160,7 +181,7 @@ class SqliteStore(SqlStore):
         self._writer_thread.shutdown(wait=True)
         self._loop_writer.dispose()
         self._writer.dispose()
-        self._loop_reader.close()
+        self._loop.close()
         await super().close()
 
 
@@ -175,6 +196,13 @@ def _sync_engine(url: Any, *, pool_size: int) -> Engine:
     )
     event.listen(engine, "connect", sqlite_pragmas)
     return engine
+
+
+def loop_connection(path: str) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, check_same_thread=False)
+    sqlite_pragmas(connection, None)
+    _never_wait_nor_checkpoint(connection, None)
+    return connection
 
 
 def _is_busy(error: Exception) -> bool:
@@ -192,8 +220,3 @@ def _never_wait_nor_checkpoint(dbapi_connection: Any, _record: Any) -> None:
     # Runs after ``sqlite_pragmas``: a busy lock hands the work to the writer thread at once.
     dbapi_connection.execute("PRAGMA busy_timeout=0")
     dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
-
-
-_JOB_BY_ID = CompiledRead(JOB_BY_ID)
-_OWN_JOB_BY_ID = CompiledRead(OWN_JOB_BY_ID)
-_KEY_BY_HASH = CompiledRead(KEY_BY_HASH)

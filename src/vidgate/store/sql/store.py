@@ -38,6 +38,7 @@ from vidgate.store.sql.rows import (
     ledger_from_row,
     result_values,
 )
+from vidgate.store.sql.runner import StatementRunner
 from vidgate.store.sql.schema import api_keys, idempotency_keys, instance, jobs, ledger
 from vidgate.store.sql.webhooks import enqueue_for_job
 
@@ -463,7 +464,7 @@ _APPEND_LEDGER = insert(ledger)
 KEY_BY_HASH = select(api_keys).where(api_keys.c.secret_hash == bindparam("secret_hash"))
 
 
-def insert_job(conn: Connection, job: Job, idempotency: IdempotentCreate | None) -> Job:
+def insert_job(conn: StatementRunner, job: Job, idempotency: IdempotentCreate | None) -> Job:
     """The create transaction's statements (the caller begins and commits): the earlier job
     of a repeated idempotency key, or the reservation, the row and the queue event."""
     if idempotency is not None:
@@ -479,7 +480,7 @@ def insert_job(conn: Connection, job: Job, idempotency: IdempotentCreate | None)
     return job
 
 
-def select_job(conn: Connection, job_id: str, key_id: str | None) -> Job | None:
+def select_job(conn: StatementRunner, job_id: str, key_id: str | None) -> Job | None:
     """The job ``job_id`` unless deleted; with ``key_id``, only if that key owns it."""
     if key_id is None:
         row = conn.execute(JOB_BY_ID, {"job_id": job_id}).first()
@@ -506,12 +507,12 @@ def update_held(
     return bool(result.rowcount)
 
 
-def select_key_by_hash(conn: Connection, secret_hash: str) -> ApiKey | None:
+def select_key_by_hash(conn: StatementRunner, secret_hash: str) -> ApiKey | None:
     row = conn.execute(KEY_BY_HASH, {"secret_hash": secret_hash}).first()
     return key_from_row(row) if row else None
 
 
-def _reserve(conn: Connection, job: Job) -> None:
+def _reserve(conn: StatementRunner, job: Job) -> None:
     balance = conn.execute(
         _RESERVE, {"reserving_key": job.key_id, "price": job.price}
     ).scalar_one_or_none()
@@ -556,7 +557,7 @@ async def _refund(conn: AsyncConnection, job: Job, now: float) -> None:
 
 
 def _append_ledger(
-    conn: Connection,
+    conn: StatementRunner,
     key_id: str,
     kind: LedgerKind,
     amount: int,
@@ -597,7 +598,7 @@ def _outcome_values(outcome: Outcome, now: float) -> dict[str, Any]:
     return values
 
 
-def _earlier_job(conn: Connection, key_id: str, idempotency: IdempotentCreate) -> Job | None:
+def _earlier_job(conn: StatementRunner, key_id: str, idempotency: IdempotentCreate) -> Job | None:
     row = conn.execute(
         select(idempotency_keys).where(
             idempotency_keys.c.key_id == key_id,
@@ -623,7 +624,7 @@ def _earlier_job(conn: Connection, key_id: str, idempotency: IdempotentCreate) -
     return job_from_row(job_row)
 
 
-def _remember_idempotency(conn: Connection, job: Job, idempotency: IdempotentCreate) -> None:
+def _remember_idempotency(conn: StatementRunner, job: Job, idempotency: IdempotentCreate) -> None:
     conn.execute(
         insert(idempotency_keys).values(
             key_id=job.key_id,
