@@ -46,7 +46,6 @@ from vidgate.services.webhooks import WebhookDeliverer, Webhooks
 from vidgate.store.migrate import migrate
 from vidgate.store.sql import SqlStore, open_store
 from vidgate.store.sql.connections import Connections, connect
-from vidgate.store.sql.notifications import JobEventListener
 from vidgate.store.sql.webhooks import SqlWebhookStore
 from vidgate.worker.execution import FinishedHook, JobRunner
 from vidgate.worker.outputs import OutputIngest
@@ -339,6 +338,8 @@ def start_background(runtime: Runtime) -> list[asyncio.Task[None]]:
         return []
     loops = [worker.run(), runtime.deliverer.run()]
     if runtime.connections.dialect == "postgresql":
+        from vidgate.store.sql.listener import JobEventListener  # asyncpg: PostgreSQL only
+
         listener = JobEventListener(
             runtime.settings.resolved_database_url,
             worker.on_job_event,

@@ -15,12 +15,13 @@ import base64
 import dataclasses
 import struct
 from io import BytesIO
-from typing import Protocol
-
-from PIL import Image, UnidentifiedImageError
+from typing import TYPE_CHECKING, Protocol
 
 from vidgate.domain.errors import InvalidImage
 from vidgate.domain.image_rules import ImageFacts
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 MAX_PIXELS = 50_000_000
 """Larger images are refused before decoding (50 MP, e.g. 8660 x 5773)."""
@@ -125,6 +126,8 @@ def decode_data_uri(value: str, *, field: str) -> bytes:
 
 def inspect_image(data: bytes, *, field: str, max_pixels: int = MAX_PIXELS) -> InspectedImage:
     """Identify ``data`` from its bytes, refuse bombs from the header, then decode it all."""
+    from PIL import Image, UnidentifiedImageError  # loaded by the first image, not at start
+
     try:
         with Image.open(BytesIO(data), formats=tuple(MIME_TYPES)) as image:
             _refuse_too_many_pixels(image.size, field=field, max_pixels=max_pixels)

@@ -16,7 +16,8 @@ from vidgate.domain.errors import InsufficientCredits
 from vidgate.store.events import JobEvent
 from vidgate.store.protocol import ClaimRequest
 from vidgate.store.sql import SqlStore
-from vidgate.store.sql.notifications import JobEventListener, asyncpg_dsn
+from vidgate.store.sql.listener import JobEventListener
+from vidgate.store.sql.notifications import asyncpg_dsn
 
 pytestmark = pytest.mark.postgres
 

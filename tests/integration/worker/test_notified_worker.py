@@ -19,7 +19,7 @@ from vidgate.domain.jobs import Job, JobStatus
 from vidgate.domain.routing import RoutingTable
 from vidgate.domain.seed_catalogue import seed_catalogue
 from vidgate.store.sql import SqlStore
-from vidgate.store.sql.notifications import JobEventListener
+from vidgate.store.sql.listener import JobEventListener
 from vidgate.worker.execution import JobRunner
 from vidgate.worker.outputs import OutputIngest
 from vidgate.worker.runner import Worker, WorkerConfig
