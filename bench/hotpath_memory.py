@@ -2,12 +2,12 @@
 
     .venv/bin/python bench/hotpath_memory.py          # prints JSON; run with serve's env
 
-In a fresh interpreter it first imports ``vidgate.cli.main`` (what ``vidgate serve``
+In a fresh interpreter it first imports ``vidgate.cli.server`` (what ``vidgate serve``
 imports before it starts) to learn which of the heavy packages below it pulls in; then, in
 a second fresh interpreter, imports just those, one at a time in this order, and reads
 VmRSS after each. A package's figure is what it added on top of the ones before it (shared
 dependencies count for the first that needs them, so the order matters; it runs from
-leaves to frameworks). "vidgate and the rest" is ``vidgate.cli.main`` on top of them all.
+leaves to frameworks). "vidgate and the rest" is ``vidgate.cli.server`` on top of them all.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def rss_mb() -> float:
 
 
 def imported_by_serve() -> list[str]:
-    import vidgate.cli.main  # noqa: F401  (what `vidgate serve` imports)
+    import vidgate.cli.server  # noqa: F401  (what `vidgate serve` imports to start)
 
     return [name for name in CANDIDATES if name in sys.modules]
 
@@ -56,10 +56,10 @@ def imported_by_serve() -> list[str]:
 def breakdown(names: list[str]) -> dict[str, float]:
     steps = {"python itself": rss_mb()}
     last = steps["python itself"]
-    for name in [*names, "vidgate.cli.main"]:
+    for name in [*names, "vidgate.cli.server"]:
         importlib.import_module(name)
         now = rss_mb()
-        steps["vidgate and the rest" if name == "vidgate.cli.main" else name] = now - last
+        steps["vidgate and the rest" if name == "vidgate.cli.server" else name] = now - last
         last = now
     steps["total after imports"] = last
     return steps

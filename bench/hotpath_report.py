@@ -289,7 +289,7 @@ def _memory(result: dict[str, Any]) -> str:
             "",
             "Where the idle memory comes from (`bench/hotpath_memory.py`: in a fresh"
             " interpreter, the heavy packages `vidgate serve` imports, one at a time, each"
-            " counted for what it adds to the ones before it, then `vidgate.cli.main`):",
+            " counted for what it adds to the ones before it, then `vidgate.cli.server`):",
             "",
             "| imported | RSS MB added |",
             "|---|--:|",

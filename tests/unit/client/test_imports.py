@@ -41,3 +41,22 @@ def test_importing_the_sdk_loads_no_server_module() -> None:
 
 def _dotted(names: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(name + "." for name in names)
+
+
+def test_the_generate_command_starts_without_the_server() -> None:
+    code = (
+        "import json, sys\n"
+        "sys.argv = ['vidgate', 'generate', '--help']\n"
+        "from vidgate.cli.main import app\n"
+        "try:\n"
+        "    app()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(json.dumps(sorted(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = json.loads(done.stdout.splitlines()[-1])
+    server_only = tuple(p for p in SERVER_PARTS if p not in ("vidgate.cli",))
+    server = [m for m in loaded if m in server_only or m.startswith(_dotted(server_only))]
+    assert "Usage: vidgate generate" in done.stdout
+    assert server == []
