@@ -52,7 +52,16 @@ def test_the_server_and_the_worker_do_not_import_boto3_unless_s3_is_chosen() -> 
     assert result.stdout.strip() == "[]"
 
 
-HEAVY_FOR_AN_IDLE_SERVER = ("av", "numpy", "PIL", "jwt", "cryptography", "alembic", "asyncpg", "torch")
+HEAVY_FOR_AN_IDLE_SERVER = (
+    "av",
+    "numpy",
+    "PIL",
+    "jwt",
+    "cryptography",
+    "alembic",
+    "asyncpg",
+    "torch",
+)
 
 
 def test_a_server_restarted_on_its_database_loads_no_media_token_or_migration_code(

@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
 from tests.support.databases import migrated_store, sqlite_url
 from tests.support.factories import new_job, new_key
@@ -155,3 +157,16 @@ async def test_a_job_written_through_the_driver_reads_the_same_through_sqlalchem
     # upstream is SQL NULL (none_as_null), which is how a cancel knows no vendor has the job
     cancelled = await sqlite_store.cancel_queued(job.id, key.id)
     assert cancelled is not None and cancelled.status.value == "cancelled"
+
+
+async def test_a_failed_create_rolls_back_and_the_next_one_commits(sqlite_store: SqlStore) -> None:
+    key = await sqlite_store.create_key(new_key(credits=1_000))
+    job = await sqlite_store.create_job(new_job(key.id, price=100))
+
+    with pytest.raises(IntegrityError):  # the same id again: as SQLAlchemy would raise it
+        await sqlite_store.create_job(replace(job, price=300))
+    after = await sqlite_store.create_job(new_job(key.id, price=100))
+
+    assert await sqlite_store.get_job(after.id, key.id) == after
+    balance = await sqlite_store.get_key(key.id)
+    assert balance is not None and balance.balance == 800  # the failed create reserved nothing

@@ -26,7 +26,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Boolean, Float, Integer, String, Text
 from sqlalchemy.dialects import sqlite
-from sqlalchemy.exc import MultipleResultsFound, NoResultFound
+from sqlalchemy.exc import IntegrityError, MultipleResultsFound, NoResultFound
 from sqlalchemy.sql import ClauseElement, Executable
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.types import TypeDecorator, TypeEngine
@@ -141,7 +141,11 @@ class DriverConnection:
                 self._compiled.clear()
             cached = (statement, compiled)
             self._compiled[key] = cached
-        return cached[1].run(self.driver, parameters or {})
+        try:
+            return cached[1].run(self.driver, parameters or {})
+        except sqlite3.IntegrityError as error:
+            # As SQLAlchemy raises it: the store retries an idempotent create on it.
+            raise IntegrityError(cached[1].sql, parameters, error) from error
 
     def close(self) -> None:
         self.driver.close()

@@ -132,10 +132,11 @@ class SqliteStore(SqlStore):
         driver.execute("BEGIN IMMEDIATE")
         try:
             result = statements(self._loop, *args, **kwargs)
+            driver.execute("COMMIT")
         except BaseException:
-            driver.execute("ROLLBACK")
+            if driver.in_transaction:
+                driver.execute("ROLLBACK")
             raise
-        driver.execute("COMMIT")
         return result
 
     def _in_loop_engine_transaction(
