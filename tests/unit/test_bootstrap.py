@@ -61,6 +61,8 @@ HEAVY_FOR_AN_IDLE_SERVER = (
     "alembic",
     "asyncpg",
     "torch",
+    "rich",
+    "pygments",
 )
 
 
@@ -68,7 +70,8 @@ def test_a_server_restarted_on_its_database_loads_no_media_token_or_migration_co
     tmp_path: Path,
 ) -> None:
     """PyAV, numpy, Pillow (rendering, probing, images), PyJWT (Kling), Alembic and asyncpg
-    (PostgreSQL) wait for their first use."""
+    (PostgreSQL) wait for their first use; rich and pygments (httpx's own CLI, vidgate's
+    client commands) are never loaded."""
     code = (
         "import asyncio, sys\n"
         "from pathlib import Path\n"

@@ -32,6 +32,7 @@ import httpx
 
 from vidgate.domain.errors import InvalidImage, InvalidRequest
 from vidgate.net.addresses import IPAddress, why_not_public
+from vidgate.net.tls import client_ssl_context
 
 Resolver = Callable[[str, int], Awaitable[Sequence[IPAddress]]]
 """``(host, port) -> addresses``; raises OSError when the name does not resolve."""
@@ -151,13 +152,8 @@ class PublicFetcher:
         self._max_redirects = max_redirects
         self._schemes = schemes
         self._guard = AddressGuard(resolver or resolve_with_getaddrinfo, allowed_hosts)
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(),
-            network_backend=VettingBackend(self._guard, network_backend or httpcore.AnyIOBackend()),
-            max_connections=100,
-            max_keepalive_connections=20,
-            keepalive_expiry=5.0,
-        )
+        self._network_backend = network_backend
+        self._made_pool: httpcore.AsyncConnectionPool | None = None
 
     async def fetch(self, url: str, *, field: str) -> FetchedFile:
         """The body of ``url``; raises InvalidImage naming ``field`` on any refusal."""
@@ -200,7 +196,23 @@ class PublicFetcher:
         return await self._bounded(exchange())
 
     async def aclose(self) -> None:
-        await self._pool.aclose()
+        if self._made_pool is not None:
+            await self._made_pool.aclose()
+
+    @property
+    def _pool(self) -> httpcore.AsyncConnectionPool:
+        """Made on the first request: most servers never fetch a URL."""
+        if self._made_pool is None:
+            self._made_pool = httpcore.AsyncConnectionPool(
+                ssl_context=client_ssl_context(),
+                network_backend=VettingBackend(
+                    self._guard, self._network_backend or httpcore.AnyIOBackend()
+                ),
+                max_connections=100,
+                max_keepalive_connections=20,
+                keepalive_expiry=5.0,
+            )
+        return self._made_pool
 
     async def _bounded(self, work: Awaitable[_T]) -> _T:
         """``work`` within the time limit, with network failures as InvalidRequest."""

@@ -6,7 +6,8 @@ polls open a new connection; and every request beyond the pool's size waits in
 httpcore's queue, which the pool scans on each request it finishes, so ten thousand
 waiting polls cost quadratic CPU and starve the event loop. Here every connection is kept
 alive, and a semaphore in front of the pool holds the waiting requests (in FIFO order)
-so that the pool's own queue never grows.
+so that the pool's own queue never grows. The pool (and its TLS context) is made on the
+first request.
 """
 
 from __future__ import annotations
@@ -16,20 +17,26 @@ from collections.abc import AsyncIterator, Callable
 
 import httpx
 
+from vidgate.net.tls import client_ssl_context
+
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 
 
 class BoundedTransport(httpx.AsyncBaseTransport):
-    """At most ``limit`` requests inside ``inner`` at once; the rest wait here. A slot is
-    held until the response is closed (read in full, or a stream's context left)."""
+    """At most ``limit`` requests inside the transport ``make_inner`` builds (on the first
+    request) at once; the rest wait here. A slot is held until the response is closed
+    (read in full, or a stream's context left)."""
 
-    def __init__(self, inner: httpx.AsyncBaseTransport, limit: int) -> None:
-        self._inner = inner
+    def __init__(self, make_inner: Callable[[], httpx.AsyncBaseTransport], limit: int) -> None:
+        self._make_inner = make_inner
+        self._inner: httpx.AsyncBaseTransport | None = None
         self._slots = asyncio.Semaphore(limit)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         await self._slots.acquire()
         try:
+            if self._inner is None:
+                self._inner = self._make_inner()
             response = await self._inner.handle_async_request(request)
         except BaseException:
             self._slots.release()
@@ -43,7 +50,8 @@ class BoundedTransport(httpx.AsyncBaseTransport):
         )
 
     async def aclose(self) -> None:
-        await self._inner.aclose()
+        if self._inner is not None:
+            await self._inner.aclose()
 
 
 class _ReleasingStream(httpx.AsyncByteStream):
@@ -68,5 +76,8 @@ def vendor_client(max_connections: int) -> httpx.AsyncClient:
     limits = httpx.Limits(
         max_connections=max_connections, max_keepalive_connections=max_connections
     )
-    transport = BoundedTransport(httpx.AsyncHTTPTransport(limits=limits), max_connections)
+    transport = BoundedTransport(
+        lambda: httpx.AsyncHTTPTransport(verify=client_ssl_context(), limits=limits),
+        max_connections,
+    )
     return httpx.AsyncClient(transport=transport, timeout=DEFAULT_TIMEOUT)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
+from importlib import import_module
 from typing import Any, Literal
 
 from sqlalchemy import (
@@ -20,7 +21,6 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -428,7 +428,9 @@ class SqlStore:
     # ---------------------------------------------------------------- instance values
 
     async def get_or_set_instance_value(self, name: str, value: str) -> str:
-        dialect_insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
+        # The dialect's own INSERT (both spell ON CONFLICT DO NOTHING alike); imported here
+        # so that a SQLite server does not load the PostgreSQL dialect.
+        dialect_insert = import_module(f"sqlalchemy.dialects.{self.dialect}").insert
         async with self._write() as conn:
             await conn.execute(
                 dialect_insert(instance).values(name=name, value=value).on_conflict_do_nothing()
