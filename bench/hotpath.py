@@ -396,7 +396,6 @@ def versions(commit: str | None) -> dict[str, str]:
         "starlette",
         "pydantic",
         "sqlalchemy",
-        "aiosqlite",
         "orjson",
     )
     found = {"python": platform.python_version(), "vidgate": _git_commit(commit)}

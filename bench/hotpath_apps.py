@@ -19,8 +19,6 @@ so uvloop and httptools when installed), and prints ``ready`` once it listens:
   cheapest durable write Python can do here.
 - ``sqlite-read``: one primary-key SELECT per GET over a table of 10,000 rows, answering
   the row as JSON: the floor for a poll.
-- ``aiosqlite-read``: the same SELECT through aiosqlite (execute, fetchone, close: three
-  trips to its connection thread and back), the driver vidgate's SQLite store uses.
 - ``fake-openai``: the upstream LiteLLM's proxy is routed to; answers ``POST /v1/videos``
   (any body, JSON or multipart) with a queued ``Video`` and ``GET /v1/videos/{id}`` with a
   completed one, as OpenAI would. Stateless, so its own cost stays small.
@@ -37,7 +35,6 @@ import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-import aiosqlite
 import orjson
 import uvicorn
 
@@ -130,29 +127,6 @@ def sqlite_read_app(path: str) -> App:
     return http_only(handle)
 
 
-def aiosqlite_read_app(path: str) -> App:
-    """The SELECT of ``sqlite_read_app`` through aiosqlite, the driver vidgate uses: every
-    call is handed to the connection's thread and its result handed back to the loop."""
-    sqlite_read_app(path)  # creates and fills the table
-    connection: list[aiosqlite.Connection] = []
-
-    async def startup() -> None:
-        db = await aiosqlite.connect(path)
-        await db.execute("PRAGMA journal_mode=WAL")
-        connection.append(db)
-
-    async def handle(scope: Scope, receive: Receive, send: Send) -> None:
-        await read_body(receive)
-        row_id = int(scope["query_string"].rpartition(b"=")[2] or 0) % 10_000
-        cursor = await connection[0].execute("SELECT id, body FROM polls WHERE id = ?", (row_id,))
-        row = await cursor.fetchone()
-        await cursor.close()
-        assert row is not None
-        await answer(send, {"id": row[0], "status": "completed", "padding": row[1]})
-
-    return http_only(handle, startup)
-
-
 def fastapi_json_app() -> App:
     """The JSON app as a FastAPI route behind vidgate's two ASGI middlewares (request ids,
     body size limit), read and answered the way vidgate's routes do (``Request.body()``,
@@ -232,8 +206,6 @@ def build(args: argparse.Namespace) -> App:
         return sqlite_insert_app(args.db, args.synchronous)
     if args.app == "sqlite-read":
         return sqlite_read_app(args.db)
-    if args.app == "aiosqlite-read":
-        return aiosqlite_read_app(args.db)
     return fake_openai_app()
 
 
@@ -245,7 +217,7 @@ class _ReadyServer(uvicorn.Server):
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    apps = ("json", "fastapi-json", "sqlite-insert", "sqlite-read", "aiosqlite-read", "fake-openai")
+    apps = ("json", "fastapi-json", "sqlite-insert", "sqlite-read", "fake-openai")
     parser.add_argument("app", choices=apps)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)

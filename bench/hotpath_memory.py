@@ -27,7 +27,6 @@ CANDIDATES = (
     "fastapi",
     "sqlalchemy",
     "sqlalchemy.ext.asyncio",
-    "aiosqlite",
     "asyncpg",
     "alembic",
     "httpx",

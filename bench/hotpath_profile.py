@@ -3,7 +3,7 @@
 ``py-spy record --gil --format raw --function`` writes collapsed stacks ("frame;…;frame
 count") of the thread holding the GIL, one line per distinct stack, frames aggregated per
 function. Only GIL-holding samples, because py-spy's idle detection misses the two ways
-this server waits (uvloop's epoll and aiosqlite's thread blocked on its queue), which
+this server waits (uvloop's epoll and its threads blocked on their queues), which
 otherwise show up as half the "busy" samples. The price: C code that releases the GIL
 (SQLite's own work inside sqlite3, socket syscalls) is not in the profile; C code that
 keeps it (orjson, httptools, uvloop's callbacks) counts for its Python caller. Self time

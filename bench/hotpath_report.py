@@ -107,7 +107,7 @@ Machine: {m["cpu"]}, {m["cores"]} cores, {m["memory"]} RAM, {m["kernel"]}.
 Versions: Python {v["python"]}, vidgate {v["vidgate"]}, uvicorn {v["uvicorn"]}
 (uvloop {v["uvloop"]}, httptools {v["httptools"]}), fastapi {v["fastapi"]},
 starlette {v["starlette"]}, pydantic {v["pydantic"]}, sqlalchemy {v["sqlalchemy"]},
-aiosqlite {v["aiosqlite"]}, SQLite {v["sqlite"]}, litellm {litellm}, {v["wrk"]}.
+SQLite {v["sqlite"]}, litellm {litellm}, {v["wrk"]}.
 
 **The load generator runs on the same 2 cores as the server**, so req/s and latency are
 pessimistic (wrk takes a good share of a core at high rates); **CPU ms per request** (the
@@ -344,8 +344,7 @@ def _rows_explained(result: dict[str, Any]) -> str:
   the same plus one committed INSERT per request (stdlib `sqlite3` on the loop thread, WAL,
   `synchronous=NORMAL` as in vidgate's `store/sql/connections.py`, or `FULL`, which fsyncs
   the WAL at every commit). SQLite SELECT: one primary-key read per GET, with stdlib
-  `sqlite3` on the loop thread, and the same through aiosqlite (the driver vidgate's
-  SQLite store uses: each call goes to the connection's thread and back).
+  `sqlite3` on the loop thread.
 """
 
 
@@ -375,9 +374,11 @@ def _profiles(result: dict[str, Any]) -> str:
         lines += [
             "Database work per request, counted in-process (`bench/hotpath_statements.py`:"
             " the same settings and data, requests through `httpx.ASGITransport`, caches warm)."
-            " A thread hop is one call aiosqlite hands to its connection thread and back.",
+            " SQL statements are every statement SQLite ran (its trace callback), `BEGIN` and"
+            " `COMMIT` included; a thread hop is one call handed to a thread (SQLite's writer"
+            " or readers) and back.",
             "",
-            "| request | SQL statements | aiosqlite thread hops | statements |",
+            "| request | SQL statements | thread hops | statements |",
             "|---|--:|--:|---|",
         ]
         for slug, c in statements.items():
@@ -395,7 +396,7 @@ def _profiles(result: dict[str, Any]) -> str:
             "py-spy (`record --gil --rate 250 --function`) over one extra window per path at"
             " the highest connection count, not the measured ones (sampling pauses the"
             " process). Only samples where a thread holds the GIL: py-spy cannot tell"
-            " uvloop's epoll wait and aiosqlite's queue wait from work, so without `--gil` they"
+            " uvloop's epoll wait and idle threads' queue waits from work, so without `--gil` they"
             " fill half the profile. SQLite's own C work releases the GIL and so is not in it"
             " (the raw SQLite rows bound it); orjson, httptools and uvloop callbacks count for"
             " their Python caller. Self = innermost frame; total = anywhere on the stack"
@@ -428,9 +429,10 @@ def _notes(result: dict[str, Any]) -> str:
     return """### Reading the figures
 
 - CPU ms/request includes everything the server process did in the window: the HTTP
-  parsing, the application, SQLite (aiosqlite runs it on a thread of the same process) and
-  garbage collection. It is measured from /proc at 10 ms resolution over the window, so
-  it is good to about ±0.01 ms/request at these request counts.
+  parsing, the application, SQLite (on the loop's thread, or the writer's and readers'
+  threads of the same process) and garbage collection. It is measured from /proc at
+  10 ms resolution over the window, so it is good to about ±0.01 ms/request at these
+  request counts.
 - At 1 connection, latency is one request's service time plus wrk's and the kernel's
   round trip; at 64, it is mostly queueing behind the other 63 on one event loop.
 - The peer does different work (an upstream round trip instead of a database); the ratios

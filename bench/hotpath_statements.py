@@ -7,24 +7,25 @@ Run by ``bench/hotpath.py`` with the benchmark server's environment (the same
 ``VIDGATE_*`` variables, data directory and keys), it builds the app in-process with
 ``create_server_app(Settings())`` (worker off) and sends each request through
 ``httpx.ASGITransport``: no sockets, so the counts are exact and nothing else runs. It
-counts, per request, the SQL statements SQLAlchemy sends (``before_cursor_execute`` on
-every engine, with ``BEGIN``/``COMMIT`` that the driver issues itself counted through
-aiosqlite) and the calls aiosqlite hands to its connection thread (each one a queue put,
-a thread wake-up and a ``call_soon_threadsafe`` back to the loop). Prints JSON.
+counts, per request, the SQL statements SQLite runs (a trace callback on every
+``sqlite3`` connection the process opens, so ``BEGIN``/``COMMIT`` and the statements run
+straight on the driver count too) and the calls handed to a thread and back (every
+``ThreadPoolExecutor.submit``: the SQLite writer's and readers' threads, the default
+executor). Prints JSON.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
+import sqlite3.dbapi2
 import sys
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import aiosqlite.core
 import httpx
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from vidgate.bootstrap import create_server_app
 from vidgate.config import Settings
@@ -51,17 +52,25 @@ class Counts:
 
 
 def instrument(counts: Counts) -> None:
-    def on_execute(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        counts.statements[" ".join(statement.split())[:70]] += 1
+    def on_statement(sql: str) -> None:
+        counts.statements[" ".join(sql.split())[:70]] += 1
 
-    event.listen(Engine, "before_cursor_execute", on_execute)
-    original = aiosqlite.core.Connection._execute
+    connect = sqlite3.connect
 
-    async def counted(self: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
+    def traced_connect(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        connection = connect(*args, **kwargs)
+        connection.set_trace_callback(on_statement)
+        return connection
+
+    # vidgate's loop connection calls sqlite3.connect; SQLAlchemy calls sqlite3.dbapi2's.
+    sqlite3.connect = sqlite3.dbapi2.connect = traced_connect  # type: ignore[assignment]
+    submit = ThreadPoolExecutor.submit
+
+    def counted_submit(self: ThreadPoolExecutor, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
         counts.hops[getattr(fn, "__name__", repr(fn))] += 1
-        return await original(self, fn, *args, **kwargs)
+        return submit(self, fn, *args, **kwargs)
 
-    aiosqlite.core.Connection._execute = counted  # type: ignore[method-assign]
+    ThreadPoolExecutor.submit = counted_submit  # type: ignore[method-assign]
 
 
 async def measure(keys: dict[str, str], polls: dict[str, str]) -> dict[str, Any]:

@@ -143,7 +143,7 @@ class Vidgate:
         return pools
 
     def count_statements(self, pools: dict[str, list[str]]) -> dict[str, object]:
-        """SQL statements and aiosqlite thread hops per request (``hotpath_statements.py``)."""
+        """SQL statements and thread hops per request (``hotpath_statements.py``)."""
         request = {"keys": self.keys, "polls": {slug: paths[0] for slug, paths in pools.items()}}
         done = subprocess.run(
             [sys.executable, str(BENCH / "hotpath_statements.py"), json.dumps(request)],
@@ -349,12 +349,6 @@ RAW = {
     "read": (
         ["sqlite-read"],
         "raw ASGI: SQLite SELECT by primary key",
-        "GET by id (rotating over 1,000 ids), answer JSON",
-        "poll",
-    ),
-    "read-aiosqlite": (
-        ["aiosqlite-read"],
-        "raw ASGI: the same SELECT through aiosqlite",
         "GET by id (rotating over 1,000 ids), answer JSON",
         "poll",
     ),

@@ -289,7 +289,7 @@ def machine() -> dict[str, str]:
         platform.processor(),
     )
     memory = Path("/proc/meminfo").read_text().splitlines()[0].split()[1]
-    packages = ("vidgate", "httpx", "httpcore", "sqlalchemy", "aiosqlite", "uvloop", "uvicorn")
+    packages = ("vidgate", "httpx", "httpcore", "sqlalchemy", "uvloop", "uvicorn")
     return {
         "cpu": f"{cpu}, {os.cpu_count()} logical CPUs",
         "memory": f"{int(memory) / 1024 / 1024:.1f} GiB",

@@ -56,7 +56,7 @@ async def fresh_postgres_database() -> AsyncIterator[str]:
 
 
 def sqlite_url(folder: Path) -> str:
-    return f"sqlite+aiosqlite:///{folder / 'vidgate.db'}"
+    return f"sqlite:///{folder / 'vidgate.db'}"
 
 
 @asynccontextmanager

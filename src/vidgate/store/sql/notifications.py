@@ -7,12 +7,16 @@ that transaction commits, and not at all when it rolls back. The listening side 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from vidgate.store.events import JobEvent
 from vidgate.store.sql.runner import StatementRunner
+
+if TYPE_CHECKING:
+    from vidgate.store.sql.connections import DatabaseConnection
 
 CHANNEL = "vidgate_jobs"
 
@@ -23,7 +27,7 @@ def notify(conn: StatementRunner, event: JobEvent) -> None:
         conn.execute(select(func.pg_notify(CHANNEL, event.encode())))
 
 
-async def publish(conn: AsyncConnection, event: JobEvent) -> None:
+async def publish(conn: DatabaseConnection, event: JobEvent) -> None:
     """``notify`` from async code."""
     if conn.dialect.name == "postgresql":
         await conn.run_sync(notify, event)

@@ -1,26 +1,23 @@
-"""The embedded SQLite store, with the two calls every client makes off aiosqlite.
+"""The embedded SQLite store: the calls every client makes, without a thread hand-off.
 
 A poll (``get_job``, after ``find_key_by_hash`` when the key is not cached) and a create
-(``create_job``) are most of an API process's traffic,
-and a worker following vendor jobs writes each one's progress and task state
-(``_update_held``) many times. Through aiosqlite each of these costs five to fifteen
-hand-offs to the driver's thread and back, which profiled as most of their CPU. Here they
-use the standard ``sqlite3`` driver, running the same statements as ``SqlStore``:
+(``create_job``) are most of an API process's traffic, and a worker following vendor jobs
+writes each one's progress and task state (``_update_held``) many times. Everything else
+runs as ``SqlStore`` has it, on the threaded engines of ``connections.py``; these run on
+the event loop's own thread with the standard ``sqlite3`` driver, the same statements as
+``SqlStore``:
 
-- a poll and a key lookup read on the event loop's own thread, with the SQL compiled once
-  (``loop_reads.py``). A read by primary or unique key in WAL mode does not wait for
-  writers; should SQLite still answer "busy" (a WAL recovery after another process
-  crashed), the read is retried through the regular pool, off the loop.
-- a create, and an update of a held job, runs its whole transaction through SQLAlchemy's
-  synchronous engine. It takes SQLite's write lock like every other writer (``BEGIN
-  IMMEDIATE``), so it serializes with the other writes of this process and with other
-  processes. When the lock is free it runs right there on the loop (appending a few pages
-  to the WAL, no disk sync: ~0.1 ms); when another writer holds it, the transaction goes
-  to a dedicated thread that waits its turn (one hand-off), so the loop never waits for a
-  lock. The loop never checkpoints either: every 200 of its commits the writer thread
-  empties the WAL.
-
-Everything else, and PostgreSQL, stays on ``SqlStore``'s async engines.
+- a poll and a key lookup read on the loop, with the SQL compiled once (``driver.py``).
+  A read by primary or unique key in WAL mode does not wait for writers; should SQLite
+  still answer "busy" (a WAL recovery after another process crashed), the read is retried
+  through the reader threads.
+- a create, and an update of a held job, takes SQLite's write lock like every other
+  writer (``BEGIN IMMEDIATE``), so it serializes with the other writes of this process
+  and with other processes. When the lock is free it runs right there on the loop
+  (appending a few pages to the WAL, no disk sync: ~0.1 ms); when another writer holds
+  it, the transaction goes to the writer's thread, in one hand-off, to wait its turn
+  there, so the loop never waits for a lock. The loop never checkpoints either: every
+  200 of its commits the writer's thread empties the WAL.
 """
 
 from __future__ import annotations
@@ -29,11 +26,10 @@ import asyncio
 import logging
 import sqlite3
 from collections.abc import Awaitable, Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, event
 from sqlalchemy.exc import OperationalError
 
 from vidgate.domain.accounts import ApiKey
@@ -42,8 +38,8 @@ from vidgate.store.events import JobEvent
 from vidgate.store.protocol import IdempotentCreate
 from vidgate.store.sql.connections import (
     Connections,
-    dumps,
-    loads,
+    begin_immediate,
+    sqlite_engine,
     sqlite_pragmas,
 )
 from vidgate.store.sql.driver import DriverConnection
@@ -55,6 +51,7 @@ from vidgate.store.sql.store import (
     select_key_by_hash,
     update_held,
 )
+from vidgate.store.sql.threaded import ThreadedEngine
 
 P = ParamSpec("P")
 CHECKPOINT_EVERY = 200  # loop commits: ~1,000 WAL pages, SQLite's own autocheckpoint size
@@ -65,16 +62,15 @@ T = TypeVar("T")
 class SqliteStore(SqlStore):
     def __init__(self, connections: Connections) -> None:
         super().__init__(connections)
-        url = connections.writer.url.set(drivername="sqlite+pysqlite")
+        assert isinstance(connections.writer, ThreadedEngine)
+        self._writer = connections.writer
+        url = self._writer.url
         self._loop = DriverConnection(loop_connection(str(url.database)))
-        self._loop_writer = _sync_engine(url, pool_size=1)
+        self._loop_writer = sqlite_engine(url, pool_size=1)
         event.listen(self._loop_writer, "connect", _never_wait_nor_checkpoint)
-        event.listen(self._loop_writer, "begin", _begin_immediate)
-        self._writer = _sync_engine(url, pool_size=1)
-        event.listen(self._writer, "begin", _begin_immediate)
-        self._writer_thread = ThreadPoolExecutor(1, thread_name_prefix="vidgate-sqlite-writer")
+        event.listen(self._loop_writer, "begin", begin_immediate)
         self._loop_commits = 0
-        self._checkpoint: Future[None] | None = None
+        self._checkpoint: asyncio.Task[None] | None = None
 
     async def get_job(self, job_id: str, key_id: str | None = None) -> Job | None:
         try:
@@ -110,7 +106,7 @@ class SqliteStore(SqlStore):
         writes wait for it rather than queue on the thread: once a backlog builds there,
         every later write would find the lock busy and follow it."""
         if self._checkpoint is not None and not self._checkpoint.done():
-            await asyncio.wrap_future(self._checkpoint)
+            await asyncio.shield(self._checkpoint)
         try:
             result = now()
         except (OperationalError, sqlite3.OperationalError) as error:
@@ -119,7 +115,7 @@ class SqliteStore(SqlStore):
             return await in_turn()
         self._loop_commits += 1
         if self._loop_commits % CHECKPOINT_EVERY == 0:
-            self._checkpoint = self._writer_thread.submit(self._truncate_wal)
+            self._checkpoint = asyncio.ensure_future(self._writer.run(_truncate_wal))
         return result
 
     def _in_driver_transaction(
@@ -148,55 +144,37 @@ class SqliteStore(SqlStore):
         with self._loop_writer.begin() as conn:
             return statements(conn, *args, **kwargs)
 
-    def _truncate_wal(self) -> None:
-        """Copy the WAL into the database and empty it, on the writer thread.
-
-        The loop's connection never checkpoints (a checkpoint syncs the disk). Until this
-        one is done, writes wait for it: a checkpoint racing a stream of new commits would
-        never find the WAL complete, and it would grow forever.
-        """
-        try:
-            connection = self._writer.raw_connection()  # outside a transaction, unlike connect()
-            try:
-                connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            finally:
-                connection.close()
-        except Exception:
-            log.exception("WAL checkpoint failed; the next one retries")
-
     async def _in_writer_thread(
         self,
         statements: Callable[Concatenate[Connection, P], T],
         *args: P.args,
         **kwargs: P.kwargs,
     ) -> T:
-        """``statements(conn, *args, **kwargs)`` in one transaction on the writer thread."""
-
-        def transaction() -> T:
-            with self._writer.begin() as conn:
-                return statements(conn, *args, **kwargs)
-
-        return await asyncio.get_running_loop().run_in_executor(self._writer_thread, transaction)
+        """``statements(conn, *args, **kwargs)`` in one transaction on the writer's thread."""
+        return await self._writer.transaction(statements, *args, **kwargs)
 
     async def close(self) -> None:
-        self._writer_thread.shutdown(wait=True)
+        if self._checkpoint is not None:
+            await asyncio.shield(self._checkpoint)
         self._loop_writer.dispose()
-        self._writer.dispose()
         self._loop.close()
         await super().close()
 
 
-def _sync_engine(url: Any, *, pool_size: int) -> Engine:
-    engine = create_engine(
-        url,
-        pool_size=pool_size,
-        max_overflow=0,
-        json_serializer=dumps,
-        json_deserializer=loads,
-        connect_args={"check_same_thread": False},
-    )
-    event.listen(engine, "connect", sqlite_pragmas)
-    return engine
+def _truncate_wal(connection: Connection) -> None:
+    """Copy the WAL into the database and empty it (on the writer's thread, outside a
+    transaction).
+
+    The loop's connection never checkpoints (a checkpoint syncs the disk). Until this one
+    is done, writes wait for it: a checkpoint racing a stream of new commits would never
+    find the WAL complete, and it would grow forever.
+    """
+    try:
+        connection.connection.driver_connection.execute(  # type: ignore[union-attr]
+            "PRAGMA wal_checkpoint(TRUNCATE)"
+        )
+    except Exception:
+        log.exception("WAL checkpoint failed; the next one retries")
 
 
 def loop_connection(path: str) -> sqlite3.Connection:
@@ -209,12 +187,6 @@ def loop_connection(path: str) -> sqlite3.Connection:
 def _is_busy(error: Exception) -> bool:
     driver_error = error.orig if isinstance(error, OperationalError) else error
     return getattr(driver_error, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY
-
-
-def _begin_immediate(conn: Connection) -> None:
-    # Straight to the driver: ``exec_driver_sql`` would build an execution context and a
-    # result for it, a fifth of a create's CPU.
-    conn.connection.driver_connection.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
 
 
 def _never_wait_nor_checkpoint(dbapi_connection: Any, _record: Any) -> None:

@@ -6,7 +6,7 @@ import time
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from importlib import import_module
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import (
     Connection,
@@ -22,7 +22,6 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from vidgate.domain.accounts import ApiKey, LedgerEntry, LedgerKind
 from vidgate.domain.errors import Conflict, InsufficientCredits
@@ -42,6 +41,9 @@ from vidgate.store.sql.runner import StatementRunner
 from vidgate.store.sql.schema import api_keys, idempotency_keys, instance, jobs, ledger
 from vidgate.store.sql.webhooks import enqueue_for_job
 
+if TYPE_CHECKING:
+    from vidgate.store.sql.connections import DatabaseConnection
+
 ACTIVE = [s.value for s in ACTIVE_STATUSES]
 IDEMPOTENCY_TTL = 24 * 3600.0
 CANCELLED_BEFORE_START = Outcome(
@@ -60,12 +62,12 @@ class SqlStore:
         return self._db.dialect
 
     @asynccontextmanager
-    async def _write(self) -> AsyncIterator[AsyncConnection]:
+    async def _write(self) -> AsyncIterator[DatabaseConnection]:
         async with self._db.writer.begin() as conn:
             yield conn
 
     @asynccontextmanager
-    async def _read(self) -> AsyncIterator[AsyncConnection]:
+    async def _read(self) -> AsyncIterator[DatabaseConnection]:
         async with self._db.reader.connect() as conn:
             yield conn
 
@@ -535,7 +537,7 @@ def _reserve(conn: StatementRunner, job: Job) -> None:
     )
 
 
-async def _refund(conn: AsyncConnection, job: Job, now: float) -> None:
+async def _refund(conn: DatabaseConnection, job: Job, now: float) -> None:
     if not job.price:
         return
     balance = (

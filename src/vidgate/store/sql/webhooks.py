@@ -4,10 +4,9 @@ each attempt logged, success recorded once."""
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from vidgate.domain.jobs import Job
 from vidgate.domain.webhooks import event_for
@@ -15,10 +14,13 @@ from vidgate.store.protocol import Attempt, Delivery
 from vidgate.store.sql.connections import Connections
 from vidgate.store.sql.schema import api_keys, webhook_attempts, webhook_deliveries
 
+if TYPE_CHECKING:
+    from vidgate.store.sql.connections import DatabaseConnection
+
 PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
 
 
-async def enqueue_for_job(conn: AsyncConnection, job: Job, now: float) -> None:
+async def enqueue_for_job(conn: DatabaseConnection, job: Job, now: float) -> None:
     """One delivery per target: the job's callback URL and the key's webhook endpoint."""
     endpoint = (
         await conn.execute(select(api_keys.c.webhook_url).where(api_keys.c.id == job.key_id))
