@@ -62,6 +62,7 @@ HEAVY_FOR_AN_IDLE_SERVER = (
     "asyncpg",
     "sqlalchemy.ext.asyncio",
     "sqlalchemy.orm",
+    "sqlalchemy.dialects.postgresql",
     "greenlet",
     "aiosqlite",
     "torch",
@@ -73,9 +74,9 @@ HEAVY_FOR_AN_IDLE_SERVER = (
 def test_a_server_restarted_on_its_database_loads_no_media_token_or_migration_code(
     tmp_path: Path,
 ) -> None:
-    """PyAV, numpy, Pillow (rendering, probing, images), PyJWT (Kling), Alembic, asyncpg and
-    SQLAlchemy's asyncio extension (PostgreSQL) wait for their first use; rich and pygments
-    (httpx's own CLI, vidgate's client commands) are never loaded."""
+    """PyAV, numpy, Pillow (rendering, probing, images), PyJWT (Kling), Alembic, and for
+    PostgreSQL asyncpg, SQLAlchemy's asyncio extension and dialect, wait for their first
+    use; rich and pygments (httpx's own CLI, vidgate's client commands) are never loaded."""
     code = (
         "import asyncio, sys\n"
         "from pathlib import Path\n"

@@ -8,7 +8,7 @@ from sqlalchemy import Connection
 
 from vidgate.store.migrate import HEAD_REVISION, head_revision, is_current, migrate
 from vidgate.store.sql.connections import connect
-from vidgate.store.sql.schema import metadata
+from vidgate.store.sql.indexes import metadata
 
 
 def _differences(connection: Connection) -> list[object]:

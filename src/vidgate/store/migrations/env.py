@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from vidgate.store.sql.schema import metadata
+from vidgate.store.sql.indexes import metadata
 
 connection = context.config.attributes["connection"]
 context.configure(

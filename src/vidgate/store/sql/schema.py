@@ -1,4 +1,8 @@
-"""Tables. Times are Unix seconds (float); money is whole credits (bigint)."""
+"""Tables. Times are Unix seconds (float); money is whole credits (bigint).
+
+The partial indexes are declared in ``indexes.py``: the migrations and the schema check
+take the metadata from there.
+"""
 
 from __future__ import annotations
 
@@ -58,15 +62,6 @@ ledger = Table(
     Column("note", Text),
     Column("created_at", Float, nullable=False),
     Index("ix_ledger_key_id_id", "key_id", "id"),
-    # A job is reserved at most once and refunded at most once, whatever else goes wrong.
-    Index(
-        "uq_ledger_job_kind",
-        "job_id",
-        "kind",
-        unique=True,
-        sqlite_where=text("job_id IS NOT NULL"),
-        postgresql_where=text("job_id IS NOT NULL"),
-    ),
 )
 
 jobs = Table(
@@ -102,21 +97,6 @@ jobs = Table(
     Column("started_at", Float),
     Column("finished_at", Float),
     Index("ix_jobs_key_id_id", "key_id", "id"),
-    # The queue: only active jobs are in this index, so claiming stays cheap however many
-    # finished jobs the table holds.
-    Index(
-        "ix_jobs_queue",
-        "deployment",
-        "created_at",
-        sqlite_where=text("status IN ('queued', 'running')"),
-        postgresql_where=text("status IN ('queued', 'running')"),
-    ),
-    Index(
-        "ix_jobs_lease_owner",
-        "lease_owner",
-        sqlite_where=text("lease_owner IS NOT NULL"),
-        postgresql_where=text("lease_owner IS NOT NULL"),
-    ),
 )
 
 idempotency_keys = Table(
@@ -146,12 +126,6 @@ webhook_deliveries = Table(
     Column("created_at", Float, nullable=False),
     Column("delivered_at", Float),
     Index("ix_webhook_deliveries_key_id_created_at", "key_id", "created_at"),
-    Index(
-        "ix_webhook_deliveries_due",
-        "next_attempt_at",
-        sqlite_where=text("status = 'pending'"),
-        postgresql_where=text("status = 'pending'"),
-    ),
 )
 
 webhook_attempts = Table(
