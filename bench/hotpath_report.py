@@ -385,11 +385,10 @@ def _profiles(result: dict[str, Any]) -> str:
             listed = "; ".join(
                 f"`{text}…`" if len(text) >= 70 else f"`{text}`" for text in c["statements"]
             )
-            lines.append(
-                f"| {slug} | {c['statements_per_request']:g} | "
-                f"{c['thread_hops_per_request']:g} "
-                f"({', '.join(f'{k} {v:g}' for k, v in c['hops'].items())}) | {listed} |"
-            )
+            hops = f"{c['thread_hops_per_request']:g}"
+            if c["hops"]:
+                hops += f" ({', '.join(f'{k} {v:g}' for k, v in c['hops'].items())})"
+            lines.append(f"| {slug} | {c['statements_per_request']:g} | {hops} | {listed} |")
         lines.append("")
     if profiles:
         lines += [
