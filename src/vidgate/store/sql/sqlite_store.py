@@ -115,7 +115,7 @@ class SqliteStore(SqlStore):
             return await in_turn()
         self._loop_commits += 1
         if self._loop_commits % CHECKPOINT_EVERY == 0:
-            self._checkpoint = asyncio.ensure_future(self._writer.run(_truncate_wal))
+            self._checkpoint = asyncio.ensure_future(self._truncate_wal())
         return result
 
     def _in_driver_transaction(
@@ -144,6 +144,18 @@ class SqliteStore(SqlStore):
         with self._loop_writer.begin() as conn:
             return statements(conn, *args, **kwargs)
 
+    async def _truncate_wal(self) -> None:
+        """Copy the WAL into the database and empty it, on the writer's thread.
+
+        The loop's connection never checkpoints (a checkpoint syncs the disk). Until this
+        one is done, writes wait for it: a checkpoint racing a stream of new commits would
+        never find the WAL complete, and it would grow forever.
+        """
+        try:
+            await self._writer.run(_checkpoint_truncate)
+        except Exception:
+            log.exception("WAL checkpoint failed; the next one retries")
+
     async def _in_writer_thread(
         self,
         statements: Callable[Concatenate[Connection, P], T],
@@ -161,20 +173,11 @@ class SqliteStore(SqlStore):
         await super().close()
 
 
-def _truncate_wal(connection: Connection) -> None:
-    """Copy the WAL into the database and empty it (on the writer's thread, outside a
-    transaction).
-
-    The loop's connection never checkpoints (a checkpoint syncs the disk). Until this one
-    is done, writes wait for it: a checkpoint racing a stream of new commits would never
-    find the WAL complete, and it would grow forever.
-    """
-    try:
-        connection.connection.driver_connection.execute(  # type: ignore[union-attr]
-            "PRAGMA wal_checkpoint(TRUNCATE)"
-        )
-    except Exception:
-        log.exception("WAL checkpoint failed; the next one retries")
+def _checkpoint_truncate(connection: Connection) -> None:
+    # Straight to the driver, outside a transaction: a checkpoint cannot run inside one.
+    connection.connection.driver_connection.execute(  # type: ignore[union-attr]
+        "PRAGMA wal_checkpoint(TRUNCATE)"
+    )
 
 
 def loop_connection(path: str) -> sqlite3.Connection:

@@ -2,10 +2,11 @@
 
 The store is written once against an async connection: ``execute`` and ``run_sync`` inside
 ``begin()`` or ``connect()``. On PostgreSQL that is SQLAlchemy's asyncio extension over
-asyncpg. SQLite's driver is synchronous, so here each call is one hand-off to a thread, and
-a statement's rows come back already read. Under the asyncio extension, aiosqlite made two
-or three hand-offs per statement, and the extension (with the ORM it imports) and aiosqlite
-cost a SQLite server ~8 MB resident.
+asyncpg. SQLite's driver is synchronous, so here each call is one hand-off to a thread (a
+checkout with its ``BEGIN``, each statement with its rows read, the ``COMMIT`` with the
+check-in). Under the asyncio extension, aiosqlite made two or three hand-offs per
+statement, and the extension (with the ORM it imports) and aiosqlite cost a SQLite server
+~8 MB resident.
 
 A ``ThreadedEngine`` lends at most ``size`` connections at once. Each lent connection runs
 every call on the one thread of its slot, in order (a cleanup after a cancelled call
