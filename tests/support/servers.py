@@ -19,10 +19,20 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve_in_thread(app: Any, *, port: int | None = None) -> Iterator[str]:
-    """Run ``app`` with uvicorn in a background thread; yield its base URL."""
+def serve_in_thread(
+    app: Any, *, port: int | None = None, keep_alive_seconds: float = 5.0
+) -> Iterator[str]:
+    """Run ``app`` with uvicorn in a background thread; yield its base URL. The server
+    closes a connection idle for ``keep_alive_seconds``."""
     port = port or free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="off",
+        timeout_keep_alive=keep_alive_seconds,  # type: ignore[arg-type]
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
