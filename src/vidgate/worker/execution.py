@@ -8,7 +8,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -31,7 +31,7 @@ from vidgate.worker.outputs import OutputIngest
 
 log = logging.getLogger("vidgate.worker")
 
-StopReason = Literal["cancel", "shutdown"]
+StopReason = Literal["cancel", "shutdown", "timeout"]
 FinishedHook = Callable[[Job], Awaitable[None]]
 
 
@@ -43,7 +43,7 @@ class RunningJob:
     engine_task: asyncio.Task[object] | None = None
     stop_reason: StopReason | None = None
     billed: bool = False
-    done: asyncio.Event = field(default_factory=asyncio.Event)
+    expiry: asyncio.Task[None] | None = None
 
 
 class JobRunner:
@@ -93,7 +93,6 @@ class JobRunner:
             await self._finish(running.job, _failed(error))
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
-            running.done.set()
 
     async def _finish(self, job: Job, outcome: Outcome) -> None:
         ended = await self._store.finish(job.id, self._owner, outcome)
@@ -137,12 +136,18 @@ class JobRunner:
         remaining = running.job.created_at + self._job_timeout - time.time()
         task = asyncio.ensure_future(engine.run(running.engine_job, running.ctx))
         running.engine_task = task
-        done, _ = await asyncio.wait({task}, timeout=max(remaining, 0.0))
-        if not done:
-            await _stop(engine, running)
-            return _failed(
-                GenerationTimeout(f"the generation did not finish within {self._job_timeout:.0f} s")
-            )
+        # One timer per job rather than ``asyncio.wait(timeout=)`` (its waiter, sets,
+        # closure and two more coroutines): a worker follows thousands of jobs, and every
+        # object they hold is walked again by each full run of the garbage collector.
+        deadline = asyncio.get_running_loop().call_later(
+            max(remaining, 0.0), _expire, engine, running
+        )
+        try:
+            await _ended(task)
+        finally:
+            deadline.cancel()
+        if running.stop_reason == "timeout":
+            return await self._timed_out(running)
         if task.cancelled():
             if running.stop_reason == "cancel":
                 return _cancelled_outcome(billed=running.billed)
@@ -152,6 +157,20 @@ class JobRunner:
             result = await self._ingest.store(running.job.id, task.result(), running.ctx.workdir)
             return Outcome(JobStatus.SUCCEEDED, refund=False, result=result)
         return await self._on_error(running, error)
+
+    async def _timed_out(self, running: RunningJob) -> Outcome:
+        expiry = running.expiry
+        if expiry is not None:
+            await _ended(expiry)
+            if not expiry.cancelled() and expiry.exception() is not None:
+                log.warning(
+                    "job %s: telling the engine to stop at the deadline failed: %r",
+                    running.job.id,
+                    expiry.exception(),
+                )
+        return _failed(
+            GenerationTimeout(f"the generation did not finish within {self._job_timeout:.0f} s")
+        )
 
     async def _on_error(self, running: RunningJob, error: BaseException) -> Outcome | None:
         if isinstance(error, Cancelled) and running.stop_reason == "cancel":
@@ -192,26 +211,37 @@ class JobRunner:
 
 
 async def request_stop(engine: Engine | None, running: RunningJob, reason: StopReason) -> None:
-    """Stop a running job: for a cancel, tell the engine first (it says whether the vendor
-    still bills), then cancel the task running the engine."""
+    """Stop a running job: for a cancel or a timeout, tell the engine first (it says whether
+    the vendor still bills), then cancel the task running the engine."""
     if running.stop_reason is not None:
         return
     running.stop_reason = reason
     if running.ctx is not None:
         running.ctx.cancel_requested = True
-    if reason == "cancel" and engine is not None and running.engine_job is not None:
-        upstream = running.ctx.upstream if running.ctx is not None else None
-        running.billed = await engine.cancel(running.engine_job, upstream)
-    if running.engine_task is not None and not running.engine_task.done():
-        running.engine_task.cancel()
+    try:
+        if reason != "shutdown" and engine is not None and running.engine_job is not None:
+            upstream = running.ctx.upstream if running.ctx is not None else None
+            running.billed = await engine.cancel(running.engine_job, upstream)
+    finally:
+        if running.engine_task is not None and not running.engine_task.done():
+            running.engine_task.cancel()
 
 
-async def _stop(engine: Engine, running: RunningJob) -> None:
-    if running.engine_job is not None:
-        await engine.cancel(running.engine_job, running.ctx.upstream if running.ctx else None)
-    if running.engine_task is not None:
-        running.engine_task.cancel()
-        await asyncio.wait({running.engine_task}, timeout=30)
+async def _ended(task: asyncio.Task[object]) -> None:
+    """Wait until ``task`` ends, however it ends (its result or error stays on it); if the
+    caller is cancelled meanwhile, the task is cancelled with it."""
+    try:
+        await task
+    except BaseException:
+        caller = asyncio.current_task()
+        if caller is not None and caller.cancelling():
+            raise
+
+
+def _expire(engine: Engine, running: RunningJob) -> None:
+    """The job's deadline passed: stop it as a cancel would, and fail it."""
+    if running.stop_reason is None:
+        running.expiry = asyncio.ensure_future(request_stop(engine, running, "timeout"))
 
 
 def _failed(error: VidgateError) -> Outcome:

@@ -24,6 +24,10 @@ log = logging.getLogger("vidgate.worker")
 # one generation at a time (sandbox slots come from the config: rendering is CPU-bound).
 DEFAULT_SLOTS = {"diffusers": 1}
 DEFAULT_VENDOR_SLOTS = 1000
+# Jobs claimed per deployment per claim: turning rows into running jobs holds the loop, and
+# a worker with thousands of free slots would otherwise stall every job it follows for
+# seconds while it claims them all at once.
+CLAIM_BATCH = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +109,9 @@ class Worker:
             while not self._stopping:
                 # Cleared before claiming, so a wake-up that comes during the claim counts.
                 self._wake.clear()
-                await self.claim_once()
+                if await self.claim_once() >= CLAIM_BATCH:
+                    await asyncio.sleep(0)  # more may be waiting: let the others run, claim again
+                    continue
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self._config.claim_interval)
         finally:
@@ -113,8 +119,9 @@ class Worker:
             sweeper.cancel()
 
     async def claim_once(self) -> int:
+        """Claim up to ``CLAIM_BATCH`` jobs per deployment; the number claimed."""
         requests = [
-            ClaimRequest(dep.name, free)
+            ClaimRequest(dep.name, min(free, CLAIM_BATCH))
             for dep in self._routing.all_deployments()
             if self.serves(dep) and (free := self._free_slots(dep)) > 0
         ]

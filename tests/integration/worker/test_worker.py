@@ -28,6 +28,7 @@ from vidgate.engines.protocol import (
 from vidgate.media.encode import write_mp4
 from vidgate.store.protocol import ClaimRequest
 from vidgate.store.sql import SqlStore
+from vidgate.worker import runner as runner_module
 from vidgate.worker.execution import JobRunner
 from vidgate.worker.outputs import OutputIngest
 from vidgate.worker.runner import Worker, WorkerConfig
@@ -75,30 +76,41 @@ PRIMARY = Deployment(name="primary", engine="sandbox")
 
 @pytest.fixture
 async def setup(store: SqlStore, tmp_path: Path) -> AsyncIterator[tuple[Worker, ScriptedEngine]]:
+    async with httpx.AsyncClient() as http:
+        yield scripted_worker(store, tmp_path, http, WorkerConfig(lease_seconds=30))
+
+
+def scripted_worker(
+    store: SqlStore,
+    tmp_path: Path,
+    http: httpx.AsyncClient,
+    config: WorkerConfig,
+    *,
+    job_timeout: float = 5,
+) -> tuple[Worker, ScriptedEngine]:
     engine = ScriptedEngine()
     routing = RoutingTable({"video-01": [PRIMARY, BACKUP]})
     blobs = LocalBlobStore(tmp_path / "blobs")
-    async with httpx.AsyncClient() as http:
-        runner = JobRunner(
-            store=store,
-            blobs=blobs,
-            engines={"sandbox": engine},
-            catalogue=seed_catalogue(),
-            routing=routing,
-            ingest=OutputIngest(blobs, http, max_bytes=10**8, timeout=30),
-            owner="w1",
-            job_timeout=5,
-            workdir_root=tmp_path,
-        )
-        worker = Worker(
-            store=store,
-            engines={"sandbox": engine},
-            routing=routing,
-            runner=runner,
-            owner="w1",
-            config=WorkerConfig(lease_seconds=30),
-        )
-        yield worker, engine
+    runner = JobRunner(
+        store=store,
+        blobs=blobs,
+        engines={"sandbox": engine},
+        catalogue=seed_catalogue(),
+        routing=routing,
+        ingest=OutputIngest(blobs, http, max_bytes=10**8, timeout=30),
+        owner="w1",
+        job_timeout=job_timeout,
+        workdir_root=tmp_path,
+    )
+    worker = Worker(
+        store=store,
+        engines={"sandbox": engine},
+        routing=routing,
+        runner=runner,
+        owner="w1",
+        config=config,
+    )
+    return worker, engine
 
 
 async def submit(
@@ -201,6 +213,52 @@ async def test_a_job_past_its_deadline_fails_with_a_refund(
     assert done is not None and done.status is JobStatus.FAILED
     assert done.error is not None and done.error.name == "timeout"
     assert await balance(store, key_id) == 1000
+    assert engine.cancels == [job.id]  # the vendor was told to stop at the deadline
+
+
+async def test_more_queued_jobs_than_a_claim_takes_are_claimed_in_batches_at_once(
+    store: SqlStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(runner_module, "CLAIM_BATCH", 2)
+    async with httpx.AsyncClient() as http:
+        # A claim interval and deadlines far beyond the test: only claiming again after a
+        # full batch can start every job in time.
+        config = WorkerConfig(claim_interval=600, sandbox_slots=10)
+        worker, engine = scripted_worker(store, tmp_path, http, config, job_timeout=600)
+        for prompt in ("a", "b", "c", "d", "e"):
+            engine.plan[prompt] = "hang"
+            await submit(store, prompt)
+            await submit(store, prompt, deployment="backup")
+        running = asyncio.create_task(worker.run())
+        try:
+            async with asyncio.timeout(10):
+                while len(engine.runs) < 10:
+                    await asyncio.sleep(0.01)
+            first_claims = [await worker.claim_once() for _ in range(2)]
+        finally:
+            await worker.stop(grace=0.1)
+            running.cancel()
+
+    assert len(set(engine.runs)) == 10
+    assert first_claims == [0, 0]
+
+
+async def test_one_claim_takes_at_most_a_batch_per_deployment(
+    store: SqlStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(runner_module, "CLAIM_BATCH", 2)
+    async with httpx.AsyncClient() as http:
+        worker, engine = scripted_worker(store, tmp_path, http, WorkerConfig(sandbox_slots=10))
+        for prompt in ("a", "b", "c"):
+            engine.plan[prompt] = "hang"
+            await submit(store, prompt)
+            await submit(store, prompt, deployment="backup")
+        try:
+            claims = [await worker.claim_once() for _ in range(3)]
+        finally:
+            await worker.stop(grace=0.1)
+
+    assert claims == [4, 2, 0]
 
 
 async def test_graceful_stop_hands_unfinished_jobs_back(
