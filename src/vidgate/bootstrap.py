@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import secrets
 from collections.abc import AsyncIterator, Callable
@@ -17,6 +16,7 @@ from vidgate.api.app import create_app
 from vidgate.api.context import ApiContext
 from vidgate.blobs.local import LocalBlobStore
 from vidgate.blobs.protocol import BlobStore
+from vidgate.collector import settle_after_startup
 from vidgate.config import Settings, load_prices, load_routing
 from vidgate.domain.catalogue import Catalogue
 from vidgate.domain.errors import InvalidRequest
@@ -308,11 +308,7 @@ def create_server_app(settings: Settings) -> FastAPI:
         runtime = await open_runtime(settings, with_worker=settings.worker_enabled)
         app.state.vidgate = runtime.api_context()
         background = start_background(runtime)
-        # What exists now (modules, schemas, the runtime) lives as long as the process; moved
-        # out of the collector's reach, it is not walked again by every full collection,
-        # which under load showed as pauses of tens of milliseconds.
-        gc.collect()
-        gc.freeze()
+        settle_after_startup()
         try:
             yield
         finally:

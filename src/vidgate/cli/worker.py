@@ -18,6 +18,7 @@ from rich.console import Console
 
 from vidgate.bootstrap import Runtime, close_runtime, open_runtime, start_background
 from vidgate.cli.health import HealthListener
+from vidgate.collector import settle_after_startup
 from vidgate.config import Settings
 from vidgate.store.migrate import is_current, migrate
 from vidgate.store.sql.connections import connect
@@ -69,6 +70,7 @@ async def run_worker(settings: Settings, *, grace: float) -> int:
         console.print(f"[red]cannot serve health checks on {where}: {exc.strerror}[/red]")
         return 2
     runtime = await open_runtime(settings, with_worker=True)
+    settle_after_startup()
     try:
         assert runtime.worker is not None
         unknown = (settings.worker_engine_names or frozenset()) - runtime.engines.keys()
