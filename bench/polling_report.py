@@ -133,6 +133,36 @@ def _jobs(result: Result) -> str:
     return f"{result['following_at_stop']:,} / {ended}"
 
 
+def _full_collections(result: Result) -> str:
+    collector = result.get("collector")
+    if collector is None:
+        return "n/a"
+    marks = result["marks"]
+    pauses = sorted(
+        seconds * 1000
+        for at, seconds in collector["full"]
+        if marks["ramp_end"] <= at <= marks["window_end"]
+    )
+    if not pauses:
+        return "none"
+    return f"{len(pauses)}, {pauses[len(pauses) // 2]:.0f} / {pauses[-1]:.0f} ms"
+
+
+def _tracked(result: Result) -> str:
+    collector = result.get("collector")
+    if collector is None:
+        return "n/a"
+    per_job = collector["tracked_objects_at_stop"] / result["jobs"]
+    return f"{collector['tracked_objects_at_stop']:,} ({per_job:.0f} per job)"
+
+
+def _cpu_per_poll(result: Result) -> str:
+    polls = sum(stats.get("polls_per_second", 0) for stats in result["polling"].values())
+    if not polls:
+        return "n/a"
+    return f"{result['cpu_share_in_window']['worker'] * 1000 / polls:.2f} ms"
+
+
 ROWS: list[Row] = [
     ("inserting the jobs", lambda r: _seconds(r.get("inject_seconds"))),
     ("ramp: worker start → every task polled once", _ramp),
@@ -145,7 +175,10 @@ ROWS: list[Row] = [
         "worker CPU, steady (share of one core)",
         lambda r: f"{r['cpu_share_in_window']['worker']:.0%}",
     ),
+    ("worker CPU per poll, steady", _cpu_per_poll),
     ("fakes' CPU, steady", lambda r: f"{r['cpu_share_in_window']['fakes']:.0%}"),
+    ("full garbage collections in the window: count, p50 / max pause", _full_collections),
+    ("objects the collector tracks, at stop", _tracked),
     ("machine load (1-min average) at window end", _load),
     ("jobs followed at stop / ended early", _jobs),
     (

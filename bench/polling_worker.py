@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import sys
 import time
 import tracemalloc
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -33,6 +35,7 @@ from typing import IO, Any
 from sqlalchemy import text
 
 from vidgate.bootstrap import Runtime, close_runtime, open_runtime, prepare_database
+from vidgate.collector import settle_after_startup
 from vidgate.config import Settings
 from vidgate.domain.ids import hash_secret, new_job_id, new_key_id
 from vidgate.domain.jobs import Job, JobStatus, KeyKind, VideoShape
@@ -106,17 +109,22 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     settings = _settings(args, fakes)
     await prepare_database(settings)
     runtime = await open_runtime(settings, with_worker=True)
+    settle_after_startup()  # as `vidgate worker` and `vidgate serve` do
     started = time.monotonic()
     await inject(runtime, list(fakes), args.jobs)
     inject_seconds = time.monotonic() - started
     announce("injected")
     assert runtime.worker is not None
+    pauses = CollectorPauses()
+    gc.callbacks.append(pauses)
     with open_lag_file(args.lag_file) as lags:
         ticker = asyncio.create_task(tick(lags))
         worker = asyncio.create_task(runtime.worker.run())
         announce("started")
         await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
         counts = await _status_counts(runtime)
+        gc.callbacks.remove(pauses)
+        collector = pauses.report()
         following = runtime.worker.running_count
         memory = _top_allocations() if tracemalloc.is_tracing() else []
         stopping = time.monotonic()
@@ -132,7 +140,43 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "graceful_stop_seconds": stop_seconds,
         "http_connections": settings.vendor_http_connections,
         "top_allocations": memory,
+        "collector": collector,
     }
+
+
+class CollectorPauses:
+    """Every run of the garbage collector: how long it held the loop, by generation."""
+
+    def __init__(self) -> None:
+        self.full: list[tuple[float, float]] = []  # (when, seconds) of each gen-2 run
+        self.total_seconds = [0.0, 0.0, 0.0]
+        self.runs = [0, 0, 0]
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+            return
+        took = time.perf_counter() - self._started
+        generation = info["generation"]
+        self.runs[generation] += 1
+        self.total_seconds[generation] += took
+        if generation == 2:
+            self.full.append((time.time(), took))
+
+    def report(self) -> dict[str, Any]:
+        started = time.perf_counter()
+        gc.collect()
+        full_collection = time.perf_counter() - started
+        tracked = Counter(type(thing).__qualname__ for thing in gc.get_objects())
+        return {
+            "runs": self.runs,
+            "total_seconds": self.total_seconds,
+            "full": self.full,
+            "full_collection_at_stop_seconds": full_collection,
+            "tracked_objects_at_stop": sum(tracked.values()),
+            "most_tracked_types": tracked.most_common(15),
+        }
 
 
 def open_lag_file(path: str) -> IO[str]:

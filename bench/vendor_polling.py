@@ -92,6 +92,7 @@ def _measure(jobs: int, args: argparse.Namespace) -> dict[str, Any]:
         "lag": {
             "ramp": lag_report(lags, marks["started"], marks["ramp_end"]),
             "steady": lag_report(lags, *window),
+            "over_20ms": [(at, lag) for at, lag in lags if lag > 0.02],
         },
         "polling": {
             vendor: interval_report(arrived, window, policy_for(vendor, args.speedup))
