@@ -25,24 +25,34 @@ def serve_in_thread(
     """Run ``app`` with uvicorn in a background thread; yield its base URL. The server
     closes a connection idle for ``keep_alive_seconds``."""
     port = port or free_port()
-    config = uvicorn.Config(
+    config = loopback_config(
         app,
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        lifespan="off",
+        port,
         timeout_keep_alive=keep_alive_seconds,  # type: ignore[arg-type]
     )
+    with running_server(config):
+        yield f"http://127.0.0.1:{port}"
+
+
+def loopback_config(app: Any, port: int, **options: Any) -> uvicorn.Config:
+    return uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", lifespan="off", **options
+    )
+
+
+@contextmanager
+def running_server(config: uvicorn.Config) -> Iterator[None]:
+    """Serve ``config`` in a background thread while the context lasts."""
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
     while not server.started:
         if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("test server did not start")
+            raise RuntimeError(f"test server on port {config.port} did not start")
         time.sleep(0.01)
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield
     finally:
         server.should_exit = True
         thread.join(timeout=10)

@@ -8,21 +8,18 @@ from __future__ import annotations
 
 import datetime
 import ipaddress
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import uvicorn
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from tests.support.servers import free_port
+from tests.support.servers import free_port, loopback_config, running_server
 
 
 @dataclass(frozen=True)
@@ -68,28 +65,11 @@ def self_signed_certificate(folder: Path) -> Certificate:
 def serve_tls_in_thread(app: Any, certificate: Certificate) -> Iterator[int]:
     """Run ``app`` over HTTPS on 127.0.0.1 in a background thread; yield its port."""
     port = free_port()
-    config = uvicorn.Config(
-        app,
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        lifespan="off",
-        ssl_certfile=str(certificate.cert),
-        ssl_keyfile=str(certificate.key),
+    config = loopback_config(
+        app, port, ssl_certfile=str(certificate.cert), ssl_keyfile=str(certificate.key)
     )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("TLS test server did not start")
-        time.sleep(0.01)
-    try:
+    with running_server(config):
         yield port
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 def _alt_names() -> list[x509.GeneralName]:

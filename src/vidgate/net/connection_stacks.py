@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import ssl
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable
 from functools import partial
+from typing import cast
 
 import httpcore
 import httpx
+
+from vidgate.net.streams import ClosableBody, OnCloseStream
 
 
 def stacked_transport(
@@ -68,10 +70,11 @@ class ConnectionStacks:
             except BaseException:
                 await self._give_back(origin, connection)
                 raise
+            body = cast(ClosableBody, response.stream)  # an HTTP/1.1 body: it has aclose
             return httpcore.Response(
                 status=response.status,
                 headers=response.headers,
-                content=_GivingBackStream(response, partial(self._give_back, origin, connection)),
+                content=OnCloseStream(body, partial(self._give_back, origin, connection)),
                 extensions=response.extensions,
             )
 
@@ -126,23 +129,3 @@ OriginKey = tuple[bytes, bytes, int]
 
 def _key(origin: httpcore.Origin) -> OriginKey:
     return origin.scheme, origin.host, origin.port  # httpcore's Origin is not hashable
-
-
-class _GivingBackStream:
-    """A response body that hands its connection back to the pool once closed."""
-
-    def __init__(self, response: httpcore.Response, give_back: Callable[[], Awaitable[None]]):
-        self._response = response
-        self._give_back: Callable[[], Awaitable[None]] | None = give_back
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        async for chunk in self._response.aiter_stream():
-            yield chunk
-
-    async def aclose(self) -> None:
-        try:
-            await self._response.aclose()
-        finally:
-            give_back, self._give_back = self._give_back, None
-            if give_back is not None:
-                await give_back()

@@ -13,7 +13,7 @@ front of it holds the waiting requests (in FIFO order), so no queue forms inside
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from functools import partial
 from http.cookiejar import CookieJar
 from typing import Any
@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 
 from vidgate.net.connection_stacks import stacked_transport
+from vidgate.net.streams import OnCloseStream
 from vidgate.net.tls import client_ssl_context
 
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
@@ -50,31 +51,16 @@ class BoundedTransport(httpx.AsyncBaseTransport):
         return httpx.Response(
             status_code=response.status_code,
             headers=response.headers,
-            stream=_ReleasingStream(response.stream, self._slots.release),
+            stream=OnCloseStream(response.stream, self._release),
             extensions=response.extensions,
         )
+
+    async def _release(self) -> None:
+        self._slots.release()
 
     async def aclose(self) -> None:
         if self._inner is not None:
             await self._inner.aclose()
-
-
-class _ReleasingStream(httpx.AsyncByteStream):
-    def __init__(self, inner: httpx.AsyncByteStream, release: Callable[[], None]) -> None:
-        self._inner = inner
-        self._release: Callable[[], None] | None = release
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        async for chunk in self._inner:
-            yield chunk
-
-    async def aclose(self) -> None:
-        try:
-            await self._inner.aclose()
-        finally:
-            release, self._release = self._release, None
-            if release is not None:
-                release()
 
 
 def vendor_client(max_connections: int) -> httpx.AsyncClient:
