@@ -11,18 +11,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.integration.worker.test_worker import PRIMARY, ScriptedEngine
+from tests.integration.worker.test_worker import PRIMARY, ScriptedEngine, scripted_worker
 from tests.support.databases import fresh_postgres_database, migrated_store
 from tests.support.factories import new_job, new_key
-from vidgate.blobs.local import LocalBlobStore
 from vidgate.domain.jobs import Job, JobStatus
 from vidgate.domain.routing import RoutingTable
-from vidgate.domain.seed_catalogue import seed_catalogue
 from vidgate.store.sql import SqlStore
 from vidgate.store.sql.listener import JobEventListener
-from vidgate.worker.execution import JobRunner
-from vidgate.worker.outputs import OutputIngest
-from vidgate.worker.runner import Worker, WorkerConfig
+from vidgate.worker.runner import WorkerConfig
 
 pytestmark = pytest.mark.postgres
 
@@ -46,8 +42,14 @@ async def fleet(tmp_path: Path) -> AsyncIterator[Fleet]:
         migrated_store(url) as other_process,
         httpx.AsyncClient() as http,
     ):
-        engine = ScriptedEngine()
-        worker = _worker(worker_store, engine, http, tmp_path)
+        worker, engine = scripted_worker(
+            worker_store,
+            tmp_path,
+            http,
+            WorkerConfig(lease_seconds=90, claim_interval=SLOW_POLL),
+            job_timeout=60,
+            routing=RoutingTable({"video-01": [PRIMARY]}),
+        )
         listener = JobEventListener(url, worker.on_job_event, on_connected=worker.wake)
         tasks = [asyncio.create_task(worker.run()), asyncio.create_task(listener.run())]
         try:
@@ -59,30 +61,6 @@ async def fleet(tmp_path: Path) -> AsyncIterator[Fleet]:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
-
-
-def _worker(store: SqlStore, engine: ScriptedEngine, http: httpx.AsyncClient, tmp: Path) -> Worker:
-    routing = RoutingTable({"video-01": [PRIMARY]})
-    blobs = LocalBlobStore(tmp / "blobs")
-    runner = JobRunner(
-        store=store,
-        blobs=blobs,
-        engines={"sandbox": engine},
-        catalogue=seed_catalogue(),
-        routing=routing,
-        ingest=OutputIngest(blobs, http, max_bytes=10**8, timeout=30),
-        owner="w1",
-        job_timeout=60,
-        workdir_root=tmp,
-    )
-    return Worker(
-        store=store,
-        engines={"sandbox": engine},
-        routing=routing,
-        runner=runner,
-        owner="w1",
-        config=WorkerConfig(lease_seconds=90, claim_interval=SLOW_POLL),
-    )
 
 
 async def until_status(store: SqlStore, job: Job, status: JobStatus, within: float = 5) -> None:

@@ -87,9 +87,12 @@ def scripted_worker(
     config: WorkerConfig,
     *,
     job_timeout: float = 5,
+    routing: RoutingTable | None = None,
 ) -> tuple[Worker, ScriptedEngine]:
+    """A worker running ``video-01`` on a scripted engine, by default on PRIMARY then
+    BACKUP."""
     engine = ScriptedEngine()
-    routing = RoutingTable({"video-01": [PRIMARY, BACKUP]})
+    routing = routing or RoutingTable({"video-01": [PRIMARY, BACKUP]})
     blobs = LocalBlobStore(tmp_path / "blobs")
     runner = JobRunner(
         store=store,
